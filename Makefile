@@ -1,0 +1,52 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: install run test lint format messages bench bench-small clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+## Install, migrate, seed the demo data, start web + Celery worker + beat.
+run: install
+	mkdir -p var/celery/queue var/celery/processed var/media
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start
+
+## Install and run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set).
+test: install
+	mkdir -p var
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+## Compile the translation catalogues (needs gettext's msgfmt).
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv
+
+## Benchmarks on PostgreSQL (DATABASE_URL and CELERY_BROKER_URL must point at real servers).
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-small: install
+	$(PY) bench/run.py --scale small $(BENCH_ARGS)
+
+clean:
+	rm -rf var staticfiles test-artifacts .pytest_cache

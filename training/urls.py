@@ -1,0 +1,5 @@
+"""Training URLs; each feature area adds its own ``path()`` block here."""
+
+app_name = "training"
+
+urlpatterns = []
