@@ -26,6 +26,7 @@ test: install
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m ruff check .
+	if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -135,7 +135,12 @@ LOGOUT_REDIRECT_URL = "login"
 # Language, time and formats: Indonesian first, English second.
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# One catalogue per feature area, so that areas are translated independently;
+# Django merges them. Source strings are English, the catalogues Indonesian.
+LOCALE_PATHS = [
+    BASE_DIR / "locale" / area
+    for area in ("core", "hr", "self_service", "conflicts", "dashboards")
+]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Jakarta"

@@ -1,0 +1,5 @@
+"""Celery tasks of the training app: each feature area keeps its own module.
+
+Celery's autodiscovery imports ``training.tasks``; importing the area modules
+here registers their tasks. Tasks take ids and call one domain function.
+"""
