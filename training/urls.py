@@ -1,5 +1,10 @@
 """Training URLs; each feature area adds its own ``path()`` block here."""
 
+from django.urls import include, path
+
 app_name = "training"
 
-urlpatterns = []
+urlpatterns = [
+    path("kepegawaian/", include("training.hr.urls")),
+    path("", include("training.selfservice.urls")),
+]

@@ -1,0 +1,1 @@
+"""Self-service for civil servants: catalogue, enrolment, schedule, training record."""

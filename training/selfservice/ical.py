@@ -1,0 +1,87 @@
+"""iCalendar for sessions: email invitations (REQUEST / CANCEL) and the private feed."""
+
+import datetime
+from collections.abc import Iterable
+from urllib.parse import urlparse
+
+import icalendar
+from django.conf import settings
+from django.urls import reverse
+
+from districts.models import CivilServant
+
+from ..models import TrainingSession
+
+
+def event_uid(session: TrainingSession) -> str:
+    """Return the session's stable UID: the invitation, its CANCEL and the feed share it."""
+    host = urlparse(settings.PORTAL_BASE_URL).hostname or "asnportal"
+    return f"sesi-{session.pk}@{host}"
+
+
+def session_event(
+    session: TrainingSession, *, now: datetime.datetime, cancelled: bool = False
+) -> icalendar.Event:
+    """Return the VEVENT of ``session`` with times in its district's zone."""
+    zone = session.district.tzinfo
+    event = icalendar.Event()
+    event.add("uid", event_uid(session))
+    event.add("dtstamp", now)
+    event.add("dtstart", session.start.astimezone(zone))
+    event.add("dtend", session.end.astimezone(zone))
+    event.add("summary", session.program.title)
+    if session.venue_id:
+        place = ", ".join(filter(None, [session.venue.name, session.venue.address]))
+        event.add("location", place)
+    elif session.online_url:
+        event.add("location", session.online_url)
+    event.add("description", session.program.description or session.program.title)
+    event.add("url", settings.PORTAL_BASE_URL + reverse("training:session", args=[session.pk]))
+    # The sequence must grow with every change: the later of the session's last
+    # edit and the moment of this message serves.
+    event.add("sequence", int(max(now, session.updated_at).timestamp()))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return event
+
+
+def _calendar(method: str | None) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Portal Pelatihan ASN//ID")
+    calendar.add("version", "2.0")
+    if method:
+        calendar.add("method", method)
+    return calendar
+
+
+def invitation(
+    session: TrainingSession,
+    *,
+    person: CivilServant,
+    now: datetime.datetime,
+    cancel: bool = False,
+) -> bytes:
+    """Return an ``.ics`` invitation (METHOD:REQUEST) or its cancellation (METHOD:CANCEL)."""
+    calendar = _calendar("CANCEL" if cancel else "REQUEST")
+    event = session_event(session, now=now, cancelled=cancel)
+    organizer = icalendar.vCalAddress(
+        f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].strip('> ')}"
+    )
+    organizer.params["cn"] = session.district.name
+    event.add("organizer", organizer)
+    if person.email:
+        attendee = icalendar.vCalAddress(f"mailto:{person.email}")
+        attendee.params["cn"] = person.full_name
+        event.add("attendee", attendee)
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def feed(sessions: Iterable[TrainingSession]) -> bytes:
+    """Return a subscribable calendar of ``sessions``."""
+    calendar = _calendar(None)
+    calendar.add("x-wr-calname", "Pelatihan ASN")
+    for session in sessions:
+        calendar.add_component(session_event(session, now=session.updated_at))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
