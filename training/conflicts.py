@@ -1,0 +1,544 @@
+"""The conflict engine: which active enrolments clash with what, and since when.
+
+Two layers share one rule, half-open intervals ``[start, end)``:
+
+- :func:`find_overlaps` is pure: it takes ``(id, start, end)`` tuples and
+  returns typed results (:class:`Overlap`, :class:`InvalidInterval`), never
+  raising. Back-to-back intervals and empty intervals overlap nothing.
+- The entry points below find conflicts in the database with a few set-based
+  queries (never one per person), the same SQL on PostgreSQL and SQLite:
+  ``a.start < b.end AND b.start < a.end``, which is :func:`find_overlaps`'s
+  rule for the non-empty intervals the models' constraints guarantee.
+
+A conflict belongs to one active enrolment (requested, approved or
+waitlisted) of a session that is not cancelled, and is one of: a schedule
+entry of the person (duty shift, leave, official travel, other), another of
+the person's active enrolments, or a holiday of the session's district (its
+date taken in the district's zone). Each conflict carries a fingerprint that
+changes when either side changes (ids or times), and whether the person has
+marked it resolved (a :class:`~training.models.ConflictResolution` with the
+same fingerprint): resolved conflicts are reported, flagged, not dropped.
+"""
+
+import dataclasses
+import datetime
+import hashlib
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import District, Holiday, ScheduleEntry
+
+from .models import ConflictResolution, Enrollment, TrainingSession
+
+# --------------------------------------------------------------------------
+# The pure core
+# --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Overlap:
+    """Interval ``left_id`` overlaps interval ``right_id`` on ``[start, end)``."""
+
+    left_id: object
+    right_id: object
+    start: datetime.datetime
+    end: datetime.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class InvalidInterval:
+    """An input tuple that is not a usable interval, and why."""
+
+    id: object
+    reason: str
+
+
+def _problem(start, end) -> str | None:
+    if not isinstance(start, datetime.datetime) or not isinstance(end, datetime.datetime):
+        return "not a datetime"
+    if start.tzinfo is None or end.tzinfo is None:
+        return "naive datetime"
+    if end < start:
+        return "end before start"
+    return None
+
+
+def find_overlaps(
+    left: Iterable[tuple], right: Iterable[tuple] | None = None
+) -> list[Overlap | InvalidInterval]:
+    """Return every overlap between ``left`` and ``right`` intervals.
+
+    Intervals are ``(id, start, end)`` with aware datetimes, half-open: two
+    intervals overlap when ``max(starts) < min(ends)``, so back-to-back
+    intervals and empty (zero-length) intervals never overlap. Zones may
+    differ; instants are compared. With ``right`` omitted, ``left`` is
+    compared with itself: each unordered pair once, an interval never with
+    itself. Invalid tuples are reported as :class:`InvalidInterval` (each
+    once) and otherwise ignored; nothing raises.
+    """
+    results: list[Overlap | InvalidInterval] = []
+    reported: set[int] = set()
+
+    def clean(items, side: int) -> list[tuple]:
+        valid = []
+        for index, item in enumerate(items):
+            try:
+                item_id, start, end = item
+            except (TypeError, ValueError):
+                results.append(InvalidInterval(id=item, reason="not an (id, start, end) tuple"))
+                continue
+            problem = _problem(start, end)
+            if problem is None:
+                valid.append((item_id, start, end, index))
+            elif (side, index) not in reported:
+                reported.add((side, index))
+                results.append(InvalidInterval(id=item_id, reason=problem))
+        return valid
+
+    lefts = clean(left, 0)
+    same = right is None
+    rights = lefts if same else clean(right, 1)
+    # Sweep both lists by start: each left only meets rights starting before it ends.
+    rights_sorted = sorted(rights, key=lambda item: item[1])
+    for left_id, left_start, left_end, left_index in sorted(lefts, key=lambda item: item[1]):
+        for right_id, right_start, right_end, right_index in rights_sorted:
+            if right_start >= left_end:
+                break
+            if same and right_index <= left_index:
+                continue
+            start, end = max(left_start, right_start), min(left_end, right_end)
+            if start < end:
+                results.append(Overlap(left_id, right_id, start, end))
+    return results
+
+
+def overlapping_pairs(left: Iterable[tuple], right: Iterable[tuple] | None = None) -> set:
+    """Return the ``(left_id, right_id)`` pairs of :func:`find_overlaps`."""
+    return {
+        (item.left_id, item.right_id)
+        for item in find_overlaps(left, right)
+        if isinstance(item, Overlap)
+    }
+
+
+# --------------------------------------------------------------------------
+# Conflicts in the database
+# --------------------------------------------------------------------------
+
+
+class ConflictKind:
+    DUTY_SHIFT = ScheduleEntry.Kind.DUTY_SHIFT.value
+    LEAVE = ScheduleEntry.Kind.LEAVE.value
+    OFFICIAL_TRAVEL = ScheduleEntry.Kind.OFFICIAL_TRAVEL.value
+    OTHER = ScheduleEntry.Kind.OTHER.value
+    ENROLLMENT = "enrollment"
+    HOLIDAY = "holiday"
+
+    LABELS = {
+        DUTY_SHIFT: _("Duty shift"),
+        LEAVE: _("Leave"),
+        OFFICIAL_TRAVEL: _("Official travel"),
+        OTHER: _("Other"),
+        ENROLLMENT: _("Another training session"),
+        HOLIDAY: _("Holiday"),
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class Conflict:
+    """One clash of a session (and the enrolment in it, if any) with something else."""
+
+    kind: str
+    person_id: int
+    enrollment_id: int | None
+    session_id: int
+    session_start: datetime.datetime
+    session_end: datetime.datetime
+    other_id: int
+    other_start: datetime.datetime
+    other_end: datetime.datetime
+    other_label: str
+    fingerprint: str
+    other_session_id: int | None = None
+    resolved: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return str(ConflictKind.LABELS[self.kind])
+
+    @property
+    def label(self) -> str:
+        """Return e.g. ``Duty shift: Shift loket pelayanan``."""
+        return f"{self.kind_label}: {self.other_label}" if self.other_label else self.kind_label
+
+
+def _stamp(value: datetime.datetime) -> int:
+    """Return microseconds since the epoch: the same on every database and zone."""
+    delta = value - datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def fingerprint(kind: str, mine: tuple, other: tuple) -> str:
+    """Return a stable hash of both sides ``(id, start, end)``: order-free for enrolment pairs."""
+    sides = [f"{item[0]}@{_stamp(item[1])}-{_stamp(item[2])}" for item in (mine, other)]
+    if kind == ConflictKind.ENROLLMENT:
+        sides.sort()
+    text = f"{kind}|{sides[0]}|{sides[1]}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _active_enrollments():
+    return (
+        Enrollment.objects.filter(status__in=Enrollment.ACTIVE)
+        .exclude(session__status=TrainingSession.Status.CANCELLED)
+        .order_by()
+    )
+
+
+def _entry_conflicts(enrollments) -> list[Conflict]:
+    entries = "civil_servant__schedule_entries"
+    rows = enrollments.filter(
+        **{f"{entries}__start__lt": F("session__end"), f"{entries}__end__gt": F("session__start")}
+    ).values_list(
+        "pk",
+        "civil_servant_id",
+        "session_id",
+        "session__start",
+        "session__end",
+        f"{entries}__pk",
+        f"{entries}__kind",
+        f"{entries}__start",
+        f"{entries}__end",
+        f"{entries}__note",
+    )
+    conflicts = []
+    for pk, person, session, s_start, s_end, other, kind, o_start, o_end, note in rows:
+        conflicts.append(
+            Conflict(
+                kind=kind,
+                person_id=person,
+                enrollment_id=pk,
+                session_id=session,
+                session_start=s_start,
+                session_end=s_end,
+                other_id=other,
+                other_start=o_start,
+                other_end=o_end,
+                other_label=note,
+                fingerprint=fingerprint(kind, (session, s_start, s_end), (other, o_start, o_end)),
+            )
+        )
+    return conflicts
+
+
+def _enrollment_conflicts(enrollments) -> list[Conflict]:
+    others = "civil_servant__enrollments"
+    open_statuses = [
+        value
+        for value in TrainingSession.Status.values
+        if value != TrainingSession.Status.CANCELLED
+    ]
+    # One filter() call, positive conditions only: Django then keeps one join to
+    # the other enrolment (a negated condition would become a subquery).
+    rows = enrollments.filter(
+        Q(**{f"{others}__pk__lt": F("pk")}) | Q(**{f"{others}__pk__gt": F("pk")}),
+        **{
+            f"{others}__status__in": Enrollment.ACTIVE,
+            f"{others}__session__status__in": open_statuses,
+            f"{others}__session__start__lt": F("session__end"),
+            f"{others}__session__end__gt": F("session__start"),
+        },
+    ).values_list(
+        "pk",
+        "civil_servant_id",
+        "session_id",
+        "session__start",
+        "session__end",
+        f"{others}__pk",
+        f"{others}__session_id",
+        f"{others}__session__start",
+        f"{others}__session__end",
+        f"{others}__session__program__title",
+    )
+    conflicts = []
+    for pk, person, session, s_start, s_end, other, o_session, o_start, o_end, title in rows:
+        conflicts.append(
+            Conflict(
+                kind=ConflictKind.ENROLLMENT,
+                person_id=person,
+                enrollment_id=pk,
+                session_id=session,
+                session_start=s_start,
+                session_end=s_end,
+                other_id=other,
+                other_start=o_start,
+                other_end=o_end,
+                other_label=title,
+                fingerprint=fingerprint(
+                    ConflictKind.ENROLLMENT, (pk, s_start, s_end), (other, o_start, o_end)
+                ),
+                other_session_id=o_session,
+            )
+        )
+    return conflicts
+
+
+def holiday_intervals(
+    first: datetime.date, last: datetime.date
+) -> list[tuple[Holiday, int | None, str, datetime.datetime, datetime.datetime]]:
+    """Return ``(holiday, district_id or None, zone, start, end)`` for holidays in [first, last].
+
+    A holiday is the whole local day in each zone it applies to: a regional
+    holiday in its district's zone, a national one in every zone in use.
+    """
+    zones = dict(District.objects.values_list("pk", "time_zone"))
+    result = []
+    for holiday in Holiday.objects.filter(date__gte=first, date__lte=last):
+        if holiday.district_id is not None:
+            targets = [(holiday.district_id, zones.get(holiday.district_id, "Asia/Jakarta"))]
+        else:
+            targets = [(None, zone) for zone in sorted(set(zones.values()))]
+        for district_id, zone in targets:
+            tz = zoneinfo.ZoneInfo(zone)
+            start = datetime.datetime.combine(holiday.date, datetime.time(), tzinfo=tz)
+            end = datetime.datetime.combine(
+                holiday.date + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
+            )
+            result.append((holiday, district_id, zone, start, end))
+    return result
+
+
+def _holiday_condition(intervals, prefix: str = "") -> Q | None:
+    condition = None
+    for _holiday, district_id, zone, start, end in intervals:
+        place = (
+            Q(**{f"{prefix}district_id": district_id})
+            if district_id is not None
+            else Q(**{f"{prefix}district__time_zone": zone})
+        )
+        clause = place & Q(**{f"{prefix}start__lt": end, f"{prefix}end__gt": start})
+        condition = clause if condition is None else condition | clause
+    return condition
+
+
+def _holiday_conflicts(enrollments, first: datetime.date, last: datetime.date) -> list[Conflict]:
+    intervals = holiday_intervals(first, last)
+    condition = _holiday_condition(intervals, prefix="session__")
+    if condition is None:
+        return []
+    rows = enrollments.filter(condition).values_list(
+        "pk",
+        "civil_servant_id",
+        "session_id",
+        "session__start",
+        "session__end",
+        "session__district_id",
+        "session__district__time_zone",
+    )
+    return _match_holidays(
+        [
+            (pk, person, session, start, end, district, zone)
+            for pk, person, session, start, end, district, zone in rows
+        ],
+        intervals,
+    )
+
+
+def _match_holidays(sessions, intervals) -> list[Conflict]:
+    """Match ``(enrollment_id, person, session, start, end, district, zone)`` rows to holidays."""
+    conflicts = []
+    by_key = defaultdict(list)
+    for number, (_holiday, district_id, zone, start, end) in enumerate(intervals):
+        by_key[(district_id, zone)].append((number, start, end))
+    for enrollment_id, person, session, s_start, s_end, district_id, zone in sessions:
+        candidates = by_key[(district_id, zone)] + by_key[(None, zone)]
+        for overlap in find_overlaps([(session, s_start, s_end)], candidates):
+            if not isinstance(overlap, Overlap):
+                continue
+            holiday, _d, _z, h_start, h_end = intervals[overlap.right_id]
+            conflicts.append(
+                Conflict(
+                    kind=ConflictKind.HOLIDAY,
+                    person_id=person,
+                    enrollment_id=enrollment_id,
+                    session_id=session,
+                    session_start=s_start,
+                    session_end=s_end,
+                    other_id=holiday.pk,
+                    other_start=h_start,
+                    other_end=h_end,
+                    other_label=holiday.name,
+                    fingerprint=fingerprint(
+                        ConflictKind.HOLIDAY,
+                        (session, s_start, s_end),
+                        (holiday.pk, h_start, h_end),
+                    ),
+                )
+            )
+    return conflicts
+
+
+def _with_resolution(conflicts: list[Conflict], resolutions) -> list[Conflict]:
+    resolved = set(resolutions.values_list("fingerprint", flat=True)) if conflicts else set()
+    result = [
+        dataclasses.replace(item, resolved=True) if item.fingerprint in resolved else item
+        for item in conflicts
+    ]
+    return sorted(result, key=_order)
+
+
+def _order(conflict: Conflict):
+    return (
+        conflict.session_start,
+        conflict.person_id,
+        conflict.session_id,
+        conflict.kind,
+        conflict.other_start,
+        conflict.other_id,
+    )
+
+
+def _conflicts(enrollments, *, first: datetime.date, last: datetime.date, resolutions):
+    found = (
+        _entry_conflicts(enrollments)
+        + _enrollment_conflicts(enrollments)
+        + _holiday_conflicts(enrollments, first, last)
+    )
+    return _with_resolution(found, resolutions)
+
+
+def _days_around(start: datetime.datetime, end: datetime.datetime):
+    """Return the dates that can be local days of ``[start, end)`` in any zone (±1 day)."""
+    return (start - datetime.timedelta(days=1)).date(), (end + datetime.timedelta(days=1)).date()
+
+
+def conflicts_in_window(*, start: datetime.datetime, end: datetime.datetime) -> list[Conflict]:
+    """Return the conflicts of active enrolments in sessions overlapping ``[start, end)``."""
+    enrollments = _active_enrollments().filter(session__start__lt=end, session__end__gt=start)
+    first, last = _days_around(start, end)
+    resolutions = ConflictResolution.objects.filter(
+        enrollment__session__start__lt=end, enrollment__session__end__gt=start
+    )
+    return _conflicts(enrollments, first=first, last=last, resolutions=resolutions)
+
+
+def conflicts_for_person(*, person_id: int, now: datetime.datetime) -> list[Conflict]:
+    """Return the conflicts of the person's active enrolments in sessions not yet over."""
+    enrollments = _active_enrollments().filter(civil_servant_id=person_id, session__end__gt=now)
+    last_end = enrollments.order_by("-session__end").values_list("session__end", flat=True).first()
+    if last_end is None:
+        return []
+    first, last = _days_around(now, last_end)
+    resolutions = ConflictResolution.objects.filter(enrollment__civil_servant_id=person_id)
+    return _conflicts(enrollments, first=first, last=last, resolutions=resolutions)
+
+
+def conflicts_for_session(*, session_id: int) -> list[Conflict]:
+    """Return the conflicts of the active enrolments of one session."""
+    enrollments = _active_enrollments().filter(session_id=session_id)
+    bounds = TrainingSession.objects.filter(pk=session_id).values_list("start", "end").first()
+    if bounds is None:
+        return []
+    first, last = _days_around(*bounds)
+    resolutions = ConflictResolution.objects.filter(
+        enrollment__civil_servant__enrollments__session_id=session_id
+    )
+    return _conflicts(enrollments, first=first, last=last, resolutions=resolutions)
+
+
+def _prospective(person_id: int, sessions: list[tuple]) -> list[Conflict]:
+    """Return the person's clashes with ``(id, start, end, district_id, zone)`` sessions."""
+    if not sessions:
+        return []
+    low = min(item[1] for item in sessions)
+    high = max(item[2] for item in sessions)
+    session_ids = [item[0] for item in sessions]
+    intervals = [(item[0], item[1], item[2]) for item in sessions]
+    by_id = {item[0]: item for item in sessions}
+
+    entries = {
+        row[0]: row
+        for row in ScheduleEntry.objects.filter(
+            civil_servant_id=person_id, start__lt=high, end__gt=low
+        ).values_list("pk", "kind", "start", "end", "note")
+    }
+    enrolled = {
+        row[0]: row
+        for row in _active_enrollments()
+        .filter(civil_servant_id=person_id, session__start__lt=high, session__end__gt=low)
+        .exclude(session_id__in=session_ids)
+        .values_list(
+            "pk", "session_id", "session__start", "session__end", "session__program__title"
+        )
+    }
+    conflicts = []
+    for overlap in find_overlaps(intervals, [(pk, row[2], row[3]) for pk, row in entries.items()]):
+        if isinstance(overlap, Overlap):
+            session, s_start, s_end, _d, _z = by_id[overlap.left_id]
+            pk, kind, o_start, o_end, note = entries[overlap.right_id]
+            conflicts.append(
+                Conflict(
+                    kind=kind,
+                    person_id=person_id,
+                    enrollment_id=None,
+                    session_id=session,
+                    session_start=s_start,
+                    session_end=s_end,
+                    other_id=pk,
+                    other_start=o_start,
+                    other_end=o_end,
+                    other_label=note,
+                    fingerprint=fingerprint(kind, (session, s_start, s_end), (pk, o_start, o_end)),
+                )
+            )
+    for overlap in find_overlaps(intervals, [(pk, row[2], row[3]) for pk, row in enrolled.items()]):
+        if isinstance(overlap, Overlap):
+            session, s_start, s_end, _d, _z = by_id[overlap.left_id]
+            pk, o_session, o_start, o_end, title = enrolled[overlap.right_id]
+            conflicts.append(
+                Conflict(
+                    kind=ConflictKind.ENROLLMENT,
+                    person_id=person_id,
+                    enrollment_id=None,
+                    session_id=session,
+                    session_start=s_start,
+                    session_end=s_end,
+                    other_id=pk,
+                    other_start=o_start,
+                    other_end=o_end,
+                    other_label=title,
+                    fingerprint=fingerprint(
+                        ConflictKind.ENROLLMENT,
+                        (f"s{session}", s_start, s_end),
+                        (pk, o_start, o_end),
+                    ),
+                    other_session_id=o_session,
+                )
+            )
+    first, last = _days_around(low, high)
+    conflicts += _match_holidays(
+        [(None, person_id, *item) for item in sessions], holiday_intervals(first, last)
+    )
+    return sorted(conflicts, key=_order)
+
+
+def _session_rows(session_ids: Iterable[int]) -> list[tuple]:
+    return list(
+        TrainingSession.objects.filter(pk__in=list(session_ids))
+        .exclude(status=TrainingSession.Status.CANCELLED)
+        .values_list("pk", "start", "end", "district_id", "district__time_zone")
+    )
+
+
+def clashes_for_prospective(*, person_id: int, session_id: int) -> list[Conflict]:
+    """Return what a session the person is not (yet) enrolled in would clash with."""
+    return _prospective(person_id, _session_rows([session_id]))
+
+
+def clashing_session_ids(*, person_id: int, session_ids: Iterable[int]) -> set[int]:
+    """Return which of ``session_ids`` clash with the person's schedule (catalogue cards)."""
+    return {item.session_id for item in _prospective(person_id, _session_rows(session_ids))}
