@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Please enter a correct NIP (or username) and password."),
+    }
     username = forms.CharField(
         label=_("NIP or username"),
         widget=forms.TextInput(

@@ -11,7 +11,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .nip import format_nip, parse_nip
+from .nip import format_nip, normalize_nip, parse_nip
 from .ranks import RANK_CHOICES, rank_label, ranks_for
 
 ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -219,6 +219,10 @@ class CivilServant(models.Model):
     @property
     def is_managerial(self) -> bool:
         return self.position_type in self.MANAGERIAL
+
+    def clean_fields(self, exclude=None):
+        self.nip = normalize_nip(self.nip)
+        super().clean_fields(exclude=exclude)
 
     def clean(self):
         errors = {}

@@ -1,0 +1,59 @@
+import pytest
+from django.core.management import call_command
+
+from districts.models import CivilServant, ScheduleEntry, WorkUnit
+from districts.nip import parse_nip
+from training.models import CompletionRecord, Enrollment, TrainingProgram, TrainingSession
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [CivilServant, WorkUnit, ScheduleEntry, TrainingProgram, TrainingSession, Enrollment,
+          CompletionRecord]
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_seed_demo_twice_gives_the_same_counts(capsys):
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+
+    assert counts() == first
+    assert 250 <= first["CivilServant"] <= 350
+    output = capsys.readouterr().out
+    assert "Demo data already present." in output
+    assert "PortalASN-2026" in output
+
+
+def test_seed_demo_nips_are_valid_and_match_the_people():
+    call_command("seed_demo")
+
+    for person in CivilServant.objects.all():
+        parsed = parse_nip(person.nip, asn_type=person.asn_type, gender=person.gender,
+                           birth_date=person.birth_date)
+        assert parsed.digits == person.nip
+        person.full_clean()
+
+
+def test_seed_demo_reporting_lines_are_three_levels_deep():
+    call_command("seed_demo")
+
+    deepest = CivilServant.objects.filter(supervisor__supervisor__isnull=False)
+    assert deepest.exists()
+    for place in ("mulyorejo", "plaju", "asemrowo", "sawahlunto"):
+        assert CivilServant.objects.filter(district__slug=place,
+                                           supervisor__supervisor__isnull=False).exists()
+
+
+def test_seed_demo_asn_has_a_shift_overlapping_an_enrolled_session():
+    call_command("seed_demo")
+
+    from training.demo import DEMO_SHIFT_NOTE
+
+    shift = ScheduleEntry.objects.get(note=DEMO_SHIFT_NOTE, civil_servant__district__slug="plaju")
+    assert Enrollment.objects.filter(
+        civil_servant=shift.civil_servant, status="approved",
+        session__start__lt=shift.end, session__end__gt=shift.start,
+    ).exists()

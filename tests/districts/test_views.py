@@ -1,0 +1,113 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import PASSWORD, CivilServantFactory, UserFactory, district, hr_officer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_with_nip_typed_with_spaces(client):
+    person = CivilServantFactory(nip="198609262015051001")
+
+    response = client.post(reverse("login"), {"username": "19860926 201505 1 001",
+                                              "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert client.session["_auth_user_id"] == str(person.user.pk)
+
+
+def test_login_with_wrong_password_says_so_in_indonesian(client):
+    CivilServantFactory(nip="198609262015051001")
+
+    response = client.post(reverse("login"), {"username": "198609262015051001",
+                                              "password": "salah"})
+
+    assert response.status_code == 200
+    assert "Masukkan NIP (atau nama pengguna) dan kata sandi yang benar." in response.text
+
+
+def test_home_requires_login(client):
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_home_for_asn_shows_profile_and_jp_target_in_indonesian(client):
+    person = CivilServantFactory(name="Ayu Lestari", nip="198609262015052001", gender="female")
+    client.force_login(person.user)
+
+    response = client.get(reverse("home"))
+
+    assert "Selamat datang, Ayu Lestari" in response.text
+    assert "19860926 201505 2 001" in response.text
+    assert "0 dari 20 JP" in response.text
+    assert 'id="home-team"' not in response.text
+    assert 'id="home-hr"' not in response.text
+
+
+def test_home_for_supervisor_shows_the_team(client):
+    boss = CivilServantFactory()
+    CivilServantFactory(supervisor=CivilServantFactory(supervisor=boss))
+    client.force_login(boss.user)
+
+    response = client.get(reverse("home"))
+
+    assert 'id="home-team"' in response.text
+    assert "1 bawahan langsung, 2 orang dalam garis pelaporan Anda." in response.text
+
+
+def test_home_for_hr_shows_only_their_districts(client):
+    hr = hr_officer(district("plaju"))
+    client.force_login(hr.user)
+
+    response = client.get(reverse("home"))
+
+    assert 'id="home-hr"' in response.text
+    assert "Plaju" in response.text
+    assert "Mulyorejo" not in response.text
+
+
+def test_home_for_administrator_lists_all_districts(client):
+    for slug in ("mulyorejo", "plaju", "asemrowo", "sawahlunto"):
+        district(slug)
+    admin = UserFactory(username="admin-x", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+
+    response = client.get(reverse("home"))
+
+    for name in ("Mulyorejo", "Plaju", "Asemrowo", "Sawahlunto"):
+        assert name in response.text
+
+
+def test_language_switch_to_english(client):
+    person = CivilServantFactory(name="Ayu")
+    client.force_login(person.user)
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("home"))
+
+    assert "Welcome, Ayu" in response.text
+
+
+def test_healthz_reports_database_and_broker(client):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+
+
+def test_healthz_reports_a_broken_broker(client, settings):
+    from asnportal.celery import app
+
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get(reverse("healthz"))
+    finally:
+        app.conf.broker_url = original
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "ok"
+    assert response.json()["checks"]["broker"].startswith("error")
