@@ -31,6 +31,8 @@ from .models import (
 DEMO_PASSWORD = "PortalASN-2026"  # noqa: S105 - documented demo password
 ADMIN_USERNAME = "admin"
 DEMO_SHIFT_NOTE = "Shift loket pelayanan"
+# People are generated against a fixed year so that the demo NIPs never change.
+DEMO_PEOPLE_YEAR = 2026
 
 MALE_NAMES = [
     "Agus",
@@ -361,7 +363,7 @@ class DemoBuilder:
         name = f"{first} {self.rng.choice(FAMILY_NAMES)}"
         age = self.rng.randint(*age_band)
         birth = datetime.date(
-            self.today.year - age, self.rng.randint(1, 12), self.rng.randint(1, 28)
+            DEMO_PEOPLE_YEAR - age, self.rng.randint(1, 12), self.rng.randint(1, 28)
         )
         if asn_type == "CPNS":
             appointed = datetime.date(2025, 6, 1)
