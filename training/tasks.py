@@ -3,3 +3,7 @@
 Celery's autodiscovery imports ``training.tasks``; importing the area modules
 here registers their tasks. Tasks take ids and call one domain function.
 """
+
+from . import conflict_tasks  # noqa: F401
+from .hr import tasks as hr_tasks  # noqa: F401
+from .selfservice import tasks as selfservice_tasks  # noqa: F401

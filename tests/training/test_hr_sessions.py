@@ -1,0 +1,277 @@
+"""HR session pages and services: schedule, series, warnings, publish, reschedule, cancel."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+
+from tests.factories import (
+    EnrollmentFactory,
+    InstructorFactory,
+    ProgramFactory,
+    SessionFactory,
+    VenueFactory,
+    district,
+    hr_officer,
+    local,
+)
+from training.hr import scheduling
+from training.models import AuditEntry, TrainingSession
+
+
+@pytest.fixture
+def officer():
+    return hr_officer(district("mulyorejo"))
+
+
+@pytest.fixture
+def hr_client(client, officer):
+    client.force_login(officer.user)
+    return client
+
+
+def _form(program, venue, **overrides):
+    data = {
+        "program": program.pk,
+        "date": "2026-12-07",
+        "start_time": "08:00",
+        "end_time": "12:00",
+        "venue": venue.pk,
+        "online_url": "",
+        "instructor": "",
+        "capacity": "20",
+        "enrollment_opens_at": "2026-11-01T08:00",
+        "enrollment_closes_at": "2026-12-04T16:00",
+        "repeat_weeks": "1",
+        "extra_dates": "",
+        "override_reason": "",
+    }
+    return {**data, **overrides}
+
+
+@pytest.mark.django_db
+def test_session_create_in_district_zone_as_draft(hr_client, officer):
+    program, venue = ProgramFactory(), VenueFactory()
+
+    response = hr_client.post(reverse("training:hr-session-create"), _form(program, venue))
+
+    session = TrainingSession.objects.get()
+    assert response.status_code == 302
+    assert (session.start, session.end, session.status) == (
+        local(2026, 12, 7, 8),
+        local(2026, 12, 7, 12),
+        "draft",
+    )
+    assert session.enrollment_opens_at == local(2026, 11, 1, 8)
+    assert session.created_by == officer.user
+    assert list(session.audit_entries.values_list("action", flat=True)) == ["created"]
+
+
+@pytest.mark.django_db
+def test_session_create_weekly_series_and_extra_dates(hr_client):
+    program, venue = ProgramFactory(), VenueFactory()
+
+    hr_client.post(
+        reverse("training:hr-session-create"),
+        _form(program, venue, repeat_weeks="3", extra_dates="2026-12-29, 2027-01-05"),
+    )
+
+    sessions = list(TrainingSession.objects.order_by("start"))
+    assert [s.start.date() for s in sessions] == [
+        datetime.date(2026, 12, 7),
+        datetime.date(2026, 12, 14),
+        datetime.date(2026, 12, 21),
+        datetime.date(2026, 12, 29),
+        datetime.date(2027, 1, 5),
+    ]
+    assert len({s.series for s in sessions}) == 1
+    assert sessions[1].enrollment_closes_at == local(2026, 12, 11, 16)
+
+
+@pytest.mark.django_db
+def test_session_create_holiday_warning_needs_reason_then_records_it(hr_client):
+    program, venue = ProgramFactory(), VenueFactory()
+    form = _form(program, venue, date="2026-12-24")
+
+    first = hr_client.post(reverse("training:hr-session-create"), form)
+    second = hr_client.post(
+        reverse("training:hr-session-create"), {**form, "override_reason": "Sesuai DIPA"}
+    )
+
+    assert first.status_code == 200
+    assert [w.kind for w in first.context["warnings"]] == ["holiday"]
+    assert "Cuti Bersama Hari Raya Natal" in first.content.decode()
+    assert second.status_code == 302
+    session = TrainingSession.objects.get()
+    assert session.override_reason == "Sesuai DIPA"
+    override = session.audit_entries.get(action=AuditEntry.Action.WARNING_OVERRIDDEN)
+    assert override.detail.startswith("Sesuai DIPA\n")
+
+
+@pytest.mark.django_db
+def test_session_create_refuses_venue_double_booking_even_with_reason(hr_client):
+    existing = SessionFactory()
+
+    response = hr_client.post(
+        reverse("training:hr-session-create"),
+        _form(existing.program, existing.venue, start_time="10:00", override_reason="Tetap"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["venue"]
+    assert TrainingSession.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_session_create_needs_venue_or_online_link(hr_client):
+    program = ProgramFactory()
+
+    response = hr_client.post(
+        reverse("training:hr-session-create"), {**_form(program, VenueFactory()), "venue": ""}
+    )
+
+    assert "venue" in response.context["form"].errors
+    assert not TrainingSession.objects.exists()
+
+
+@pytest.mark.django_db
+def test_session_create_refuses_venue_of_another_district(hr_client):
+    program = ProgramFactory()
+    other_venue = VenueFactory(district=district("asemrowo"))
+
+    response = hr_client.post(reverse("training:hr-session-create"), _form(program, other_venue))
+
+    assert "venue" in response.context["form"].errors
+    assert not TrainingSession.objects.exists()
+
+
+@pytest.mark.django_db
+def test_schedule_service_refuses_venue_overlap_on_every_database(officer):
+    existing = SessionFactory()
+
+    with pytest.raises(ValidationError) as error:
+        scheduling.schedule_sessions(
+            program=existing.program,
+            intervals=[(local(2026, 12, 7, 11), local(2026, 12, 7, 13))],
+            capacity=10,
+            venue=existing.venue,
+            override_reason="please",
+            actor=officer.user,
+        )
+
+    assert "venue" in error.value.message_dict
+    assert TrainingSession.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres_only
+def test_venue_exclusion_constraint_refuses_overlap_on_postgresql():
+    existing = SessionFactory()
+
+    with pytest.raises(IntegrityError, match="session_venue_no_overlap"), transaction.atomic():
+        SessionFactory(venue=existing.venue, program=existing.program, start=local(2026, 12, 7, 11))
+
+    back_to_back = SessionFactory(
+        venue=existing.venue, program=existing.program, start=local(2026, 12, 7, 12)
+    )
+    assert connection.vendor == "postgresql"
+    assert back_to_back.pk
+
+
+@pytest.mark.django_db
+def test_session_publish_from_draft(hr_client):
+    session = SessionFactory(status="draft")
+
+    hr_client.post(reverse("training:hr-session-publish", args=[session.pk]))
+
+    session.refresh_from_db()
+    assert session.status == "published"
+    assert session.audit_entries.filter(action="published").count() == 1
+
+
+@pytest.mark.django_db
+def test_session_reschedule_emails_everyone_enrolled_after_commit(
+    hr_client, django_capture_on_commit_callbacks
+):
+    session = SessionFactory()
+    EnrollmentFactory(session=session)
+    EnrollmentFactory(session=session, status="waitlisted", waitlisted_at=local(2026, 11, 1))
+    EnrollmentFactory(session=session, status="cancelled")
+    form = _form(session.program, session.venue, date="2026-12-08")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hr_client.post(reverse("training:hr-session-edit", args=[session.pk]), form)
+
+    session.refresh_from_db()
+    assert session.start == local(2026, 12, 8, 8)
+    assert len(mail.outbox) == 2
+    assert "Selasa, 8 Desember 2026, 08.00–12.00 WIB" in mail.outbox[0].body
+    rescheduled = session.audit_entries.get(action="rescheduled")
+    assert rescheduled.detail == (
+        "Senin, 7 Desember 2026, 08.00–12.00 WIB → Selasa, 8 Desember 2026, 08.00–12.00 WIB"
+    )
+
+
+@pytest.mark.django_db
+def test_session_edit_without_time_change_sends_no_email(
+    hr_client, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(instructor=InstructorFactory())
+    EnrollmentFactory(session=session)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hr_client.post(
+            reverse("training:hr-session-edit", args=[session.pk]),
+            _form(session.program, session.venue, capacity="30"),
+        )
+
+    session.refresh_from_db()
+    assert session.capacity == 30
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_session_cancel_needs_reason_and_emails(hr_client, django_capture_on_commit_callbacks):
+    session = SessionFactory()
+    EnrollmentFactory(session=session)
+    url = reverse("training:hr-session-cancel", args=[session.pk])
+
+    empty = hr_client.post(url, {"reason": " "})
+    with django_capture_on_commit_callbacks(execute=True):
+        hr_client.post(url, {"reason": "Narasumber sakit"})
+
+    assert "reason" in empty.context["form"].errors
+    session.refresh_from_db()
+    assert (session.status, session.cancel_reason) == ("cancelled", "Narasumber sakit")
+    assert len(mail.outbox) == 1
+    assert "Narasumber sakit" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_session_list_shows_seats_and_waitlist(hr_client):
+    session = SessionFactory(capacity=2)
+    EnrollmentFactory.create_batch(2, session=session)
+    EnrollmentFactory(session=session, status="waitlisted", waitlisted_at=local(2026, 11, 1))
+    SessionFactory(district=district("plaju"))
+
+    response = hr_client.get(reverse("training:hr-sessions"), {"month": "2026-12"})
+
+    rows = list(response.context["page"])
+    assert [(s.pk, s.seats_taken, s.waitlist_length) for s in rows] == [(session.pk, 2, 1)]
+    assert "2 / 2" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_session_calendar_month_and_week_place_sessions_on_local_day(hr_client):
+    session = SessionFactory(start=local(2026, 12, 9, 6))
+
+    month = hr_client.get(reverse("training:hr-calendar"), {"date": "2026-12-01"})
+    week = hr_client.get(reverse("training:hr-calendar"), {"date": "2026-12-10", "view": "week"})
+
+    days = {cell["day"]: cell["sessions"] for row in month.context["weeks"] for cell in row}
+    assert days[datetime.date(2026, 12, 9)] == [session]
+    assert [cell["day"].day for cell in week.context["weeks"][0]] == [7, 8, 9, 10, 11, 12, 13]
+    assert week.context["weeks"][0][2]["sessions"] == [session]

@@ -1,0 +1,1 @@
+"""HR staff: programs, sessions, rosters, attendance, certificates, imports."""

@@ -1,0 +1,49 @@
+"""Reads for the HR pages; each takes the HR scope."""
+
+from django.db.models import Count, Q, QuerySet
+
+from districts.scoping import Scope
+from training.models import Enrollment, TrainingProgram, TrainingSession
+
+
+def programs(scope: Scope, *, filters: dict) -> QuerySet:
+    """Return the programs in scope matching the list filters, with their session counts."""
+    queryset = scope.filter(TrainingProgram.objects.select_related("district"))
+    if filters.get("q"):
+        term = filters["q"]
+        queryset = queryset.filter(
+            Q(title__icontains=term) | Q(code__icontains=term) | Q(provider__icontains=term)
+        )
+    if filters.get("competency_kind"):
+        queryset = queryset.filter(competency_kind=filters["competency_kind"])
+    if filters.get("form"):
+        queryset = queryset.filter(form=filters["form"])
+    if filters.get("active") in {"0", "1"}:
+        queryset = queryset.filter(is_active=filters["active"] == "1")
+    return queryset.annotate(session_count=Count("sessions")).order_by("title", "pk")
+
+
+def sessions(scope: Scope, *, filters: dict) -> QuerySet:
+    """Return the sessions in scope matching the filters, with seats taken and waitlist."""
+    queryset = scope.filter(
+        TrainingSession.objects.select_related("program", "district", "venue", "instructor")
+    )
+    if filters.get("district"):
+        queryset = queryset.filter(district=filters["district"])
+    if filters.get("program"):
+        queryset = queryset.filter(program=filters["program"])
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("start") and filters.get("end"):
+        queryset = queryset.filter(start__lt=filters["end"], end__gt=filters["start"])
+    return with_counts(queryset).order_by("start", "pk")
+
+
+def with_counts(queryset: QuerySet) -> QuerySet:
+    """Annotate sessions with ``seats_taken`` and ``waitlist_length``."""
+    return queryset.annotate(
+        seats_taken=Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING)),
+        waitlist_length=Count(
+            "enrollments", filter=Q(enrollments__status=Enrollment.Status.WAITLISTED)
+        ),
+    )

@@ -1,0 +1,260 @@
+"""Forms for scheduling, editing and cancelling sessions."""
+
+import datetime
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from training.models import Instructor, TrainingProgram, TrainingSession, Venue
+
+MAX_REPEAT_WEEKS = 26
+MAX_EXTRA_DATES = 20
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _aware(value, zone):
+    """Read a naive form value as a wall-clock time in the session's zone."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=None).replace(tzinfo=zone)
+
+
+class SessionForm(forms.Form):
+    """When, where and for how many; in the zone of the program's district."""
+
+    program = forms.ModelChoiceField(queryset=None, label=_("Program"))
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=_("End time"), widget=TIME_WIDGET)
+    venue = forms.ModelChoiceField(queryset=None, label=_("Venue"), required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    instructor = forms.ModelChoiceField(queryset=None, label=_("Instructor"), required=False)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10000)
+    enrollment_opens_at = forms.DateTimeField(
+        label=_("Enrolment opens"), required=False, widget=DATETIME_WIDGET
+    )
+    enrollment_closes_at = forms.DateTimeField(
+        label=_("Enrolment closes"), required=False, widget=DATETIME_WIDGET
+    )
+    repeat_weeks = forms.IntegerField(
+        label=_("Repeat weekly for N weeks"),
+        min_value=1,
+        max_value=MAX_REPEAT_WEEKS,
+        initial=1,
+        help_text=_("1 means a single session."),
+    )
+    extra_dates = forms.CharField(
+        label=_("Further dates"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "2026-12-14, 2026-12-21"}),
+        help_text=_("Optional: more dates at the same times, separated by commas or lines."),
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for going ahead despite the warnings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, scope, session: TrainingSession | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        district_ids = list(scope.districts().values_list("pk", flat=True))
+        self.fields["program"].queryset = scope.filter(
+            TrainingProgram.objects.filter(is_active=True).select_related("district")
+        )
+        self.fields["venue"].queryset = scope.filter(
+            Venue.objects.filter(is_active=True).select_related("district")
+        )
+        self.fields["instructor"].queryset = Instructor.objects.filter(
+            Q(district__isnull=True) | Q(district__in=district_ids), is_active=True
+        )
+        self.fields["program"].label_from_instance = lambda p: f"{p.title} ({p.district})"
+        self.fields["venue"].label_from_instance = lambda v: f"{v.name} ({v.district})"
+        if session is not None:
+            del self.fields["program"], self.fields["repeat_weeks"], self.fields["extra_dates"]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            *(["program"] if session is None else []),
+            Row(
+                Column("date", css_class="col-md-4"),
+                Column("start_time", css_class="col-md-4"),
+                Column("end_time", css_class="col-md-4"),
+            ),
+            Row(Column("venue", css_class="col-md-6"), Column("online_url", css_class="col-md-6")),
+            Row(
+                Column("instructor", css_class="col-md-8"),
+                Column("capacity", css_class="col-md-4"),
+            ),
+            Row(
+                Column("enrollment_opens_at", css_class="col-md-6"),
+                Column("enrollment_closes_at", css_class="col-md-6"),
+            ),
+            *(
+                [
+                    Fieldset(
+                        _("Series"),
+                        Row(
+                            Column("repeat_weeks", css_class="col-md-4"),
+                            Column("extra_dates", css_class="col-md-8"),
+                        ),
+                    )
+                ]
+                if session is None
+                else []
+            ),
+            "override_reason",
+            Submit("save", _("Save"), css_class="mt-2"),
+        )
+
+    @property
+    def district(self):
+        if self.session is not None:
+            return self.session.district
+        program = self.cleaned_data.get("program")
+        return program.district if program else None
+
+    def clean_extra_dates(self):
+        raw = [part for part in re.split(r"[\s,;]+", self.cleaned_data["extra_dates"]) if part]
+        if len(raw) > MAX_EXTRA_DATES:
+            raise forms.ValidationError(
+                _g("At most %(count)d further dates.") % {"count": MAX_EXTRA_DATES}
+            )
+        dates = []
+        field = forms.DateField()
+        for part in raw:
+            try:
+                dates.append(field.clean(part))
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(
+                    _g("“%(value)s” is not a date (use YYYY-MM-DD or DD-MM-YYYY).")
+                    % {"value": part}
+                ) from exc
+        return dates
+
+    def clean(self):
+        cleaned = super().clean()
+        district = self.district
+        start_time, end_time = cleaned.get("start_time"), cleaned.get("end_time")
+        if start_time and end_time and end_time <= start_time:
+            self.add_error("end_time", _g("The end must be after the start."))
+        if not cleaned.get("venue") and not cleaned.get("online_url"):
+            self.add_error("venue", _g("Choose a venue or give an online link."))
+        if district is not None:
+            venue, instructor = cleaned.get("venue"), cleaned.get("instructor")
+            if venue and venue.district_id != district.pk:
+                self.add_error("venue", _g("The venue belongs to another district."))
+            if instructor and instructor.district_id not in (None, district.pk):
+                self.add_error("instructor", _g("The instructor belongs to another district."))
+            for name in ("enrollment_opens_at", "enrollment_closes_at"):
+                cleaned[name] = _aware(cleaned.get(name), district.tzinfo)
+        opens, closes = cleaned.get("enrollment_opens_at"), cleaned.get("enrollment_closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("enrollment_closes_at", _g("Enrolment must close after it opens."))
+        return cleaned
+
+    def intervals(self) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        """Return the aware ``(start, end)`` of every occurrence the form asks for."""
+        data, zone = self.cleaned_data, self.district.tzinfo
+        dates = [data["date"]]
+        if self.session is None:
+            dates += [
+                data["date"] + datetime.timedelta(weeks=n) for n in range(1, data["repeat_weeks"])
+            ]
+            dates += data["extra_dates"]
+        return [
+            (
+                datetime.datetime.combine(day, data["start_time"], tzinfo=zone),
+                datetime.datetime.combine(day, data["end_time"], tzinfo=zone),
+            )
+            for day in sorted(set(dates))
+        ]
+
+    def session_data(self) -> dict:
+        """Return the model fields for an edited session."""
+        start, end = self.intervals()[0]
+        data = self.cleaned_data
+        return {
+            "start": start,
+            "end": end,
+            "venue": data["venue"],
+            "online_url": data["online_url"],
+            "instructor": data["instructor"],
+            "capacity": data["capacity"],
+            "enrollment_opens_at": data["enrollment_opens_at"],
+            "enrollment_closes_at": data["enrollment_closes_at"],
+        }
+
+
+def initial_for(session: TrainingSession) -> dict:
+    """Return the form's initial values for ``session``, in its district's zone."""
+    zone = session.district.tzinfo
+    start, end = session.start.astimezone(zone), session.end.astimezone(zone)
+
+    def local(value):
+        return value.astimezone(zone).replace(tzinfo=None) if value else None
+
+    return {
+        "date": start.date(),
+        "start_time": start.time(),
+        "end_time": end.time(),
+        "venue": session.venue,
+        "online_url": session.online_url,
+        "instructor": session.instructor,
+        "capacity": session.capacity,
+        "enrollment_opens_at": local(session.enrollment_opens_at),
+        "enrollment_closes_at": local(session.enrollment_closes_at),
+        "override_reason": session.override_reason,
+    }
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "reason", Submit("cancel", _("Cancel the session"), css_class="btn-danger")
+        )
+
+
+class SessionFilterForm(forms.Form):
+    district = forms.ModelChoiceField(queryset=None, label=_("District"), required=False)
+    program = forms.ModelChoiceField(queryset=None, label=_("Program"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All"))] + TrainingSession.Status.choices,
+    )
+    month = forms.DateField(
+        label=_("Month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = scope.districts()
+        self.fields["program"].queryset = scope.filter(TrainingProgram.objects.all())
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Row(
+                Column("district", css_class="col-md-3"),
+                Column("program", css_class="col-md-4"),
+                Column("status", css_class="col-md-2"),
+                Column("month", css_class="col-md-3"),
+            ),
+            Submit("filter", _("Filter"), css_class="btn-secondary"),
+        )

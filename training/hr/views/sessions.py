@@ -1,0 +1,202 @@
+"""Sessions: list, calendar, schedule, detail, edit/reschedule, publish, cancel."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from training.models import TrainingSession
+
+from .. import calendar_grid, scheduling, selectors
+from ..access import hr_scope
+from ..session_forms import CancelForm, SessionFilterForm, SessionForm, initial_for
+
+REASON_NEEDED = gettext_lazy(
+    "Check the warnings above: state a reason to go ahead anyway, or change the session."
+)
+
+
+def _list_filters(request, scope):
+    filters = SessionFilterForm(request.GET or None, scope=scope)
+    cleaned = dict(filters.cleaned_data) if filters.is_valid() else {}
+    if cleaned.get("month"):
+        cleaned["start"], cleaned["end"] = calendar_grid.month_bounds(cleaned["month"])
+    return filters, cleaned
+
+
+@login_required
+def session_list(request):
+    scope = hr_scope(request)
+    filters, cleaned = _list_filters(request, scope)
+    page = Paginator(selectors.sessions(scope, filters=cleaned), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "training/hr/session_list.html", {"filters": filters, "page": page})
+
+
+@login_required
+def session_calendar(request):
+    scope = hr_scope(request)
+    view = "week" if request.GET.get("view") == "week" else "month"
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    weeks = calendar_grid.grid_range(day, view)
+    start, end = calendar_grid.span(weeks)
+    filters, cleaned = _list_filters(request, scope)
+    cleaned.update({"start": start, "end": end})
+    sessions = selectors.sessions(scope, filters=cleaned)
+    previous, following = calendar_grid.neighbours(day, view)
+    context = {
+        "filters": filters,
+        "view": view,
+        "day": day,
+        "weeks": calendar_grid.place(sessions, weeks),
+        "previous": previous,
+        "following": following,
+        "filter_query": "".join(
+            f"&{key}={request.GET[key]}"
+            for key in ("district", "program", "status")
+            if request.GET.get(key, "").isalnum()
+        ),
+    }
+    return render(request, "training/hr/session_calendar.html", context)
+
+
+@login_required
+def session_create(request):
+    scope = hr_scope(request)
+    initial = {"repeat_weeks": 1, "start_time": "08:00", "end_time": "12:00", "capacity": 20}
+    if request.GET.get("program", "").isdigit():
+        initial["program"] = int(request.GET["program"])
+    form = SessionForm(request.POST or None, scope=scope, initial=initial)
+    found = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = scheduling.schedule_sessions(
+                program=data["program"],
+                intervals=form.intervals(),
+                capacity=data["capacity"],
+                venue=data["venue"],
+                online_url=data["online_url"],
+                instructor=data["instructor"],
+                enrollment_opens_at=data["enrollment_opens_at"],
+                enrollment_closes_at=data["enrollment_closes_at"],
+                override_reason=data["override_reason"],
+                actor=request.user,
+            )
+        except scheduling.WarningsNeedReason as exc:
+            found = exc.warnings
+            form.add_error("override_reason", REASON_NEEDED)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(count)d session(s) scheduled as drafts.") % {"count": len(created)},
+            )
+            return redirect("training:hr-session", pk=created[0].pk)
+    return render(
+        request,
+        "training/hr/session_form.html",
+        {"form": form, "session": None, "warnings": found},
+    )
+
+
+def _session_or_404(scope, pk):
+    return scope.get_or_404(
+        TrainingSession.objects.select_related("program", "district", "venue", "instructor"),
+        pk=pk,
+    )
+
+
+@login_required
+def session_detail(request, pk):
+    scope = hr_scope(request)
+    session = scope.get_or_404(
+        selectors.with_counts(
+            TrainingSession.objects.select_related("program", "district", "venue", "instructor")
+        ),
+        pk=pk,
+    )
+    context = {
+        "session": session,
+        "cancel_form": CancelForm(),
+        "audit": session.audit_entries.select_related("actor__civil_servant")[:100],
+    }
+    return render(request, "training/hr/session_detail.html", context)
+
+
+@login_required
+def session_edit(request, pk):
+    scope = hr_scope(request)
+    session = _session_or_404(scope, pk)
+    form = SessionForm(
+        request.POST or None, scope=scope, session=session, initial=initial_for(session)
+    )
+    found = []
+    if session.status == TrainingSession.Status.CANCELLED:
+        messages.error(request, _("A cancelled session cannot be changed."))
+        return redirect("training:hr-session", pk=session.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheduling.update_session(
+                session=session,
+                data=form.session_data(),
+                override_reason=form.cleaned_data["override_reason"],
+                actor=request.user,
+            )
+        except scheduling.WarningsNeedReason as exc:
+            found = exc.warnings
+            form.add_error("override_reason", REASON_NEEDED)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("training:hr-session", pk=session.pk)
+    return render(
+        request,
+        "training/hr/session_form.html",
+        {"form": form, "session": session, "warnings": found},
+    )
+
+
+@login_required
+@require_POST
+def session_publish(request, pk):
+    scope = hr_scope(request)
+    session = _session_or_404(scope, pk)
+    try:
+        scheduling.publish_session(session=session, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The session is published and open for enrolment."))
+    return redirect("training:hr-session", pk=session.pk)
+
+
+@login_required
+def session_cancel(request, pk):
+    scope = hr_scope(request)
+    session = _session_or_404(scope, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheduling.cancel_session(
+                session=session, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The session was cancelled."))
+            return redirect("training:hr-session", pk=session.pk)
+    return render(request, "training/hr/session_cancel.html", {"form": form, "session": session})
