@@ -1,14 +1,337 @@
 """Self-service pages of a civil servant: thin views over selectors and services."""
 
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+import datetime
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from districts.models import CivilServant, ScheduleEntry
 from districts.scoping import scope_for
 
-from ..models import TrainingSession
+from .. import enrollment as enrollment_service
+from ..models import CompletionRecord, Enrollment, Feedback, TrainingSession
+from ..selectors import jp_progress
+from . import ical, selectors, services
+from .certificate_pdf import render_certificate
+from .forms import CatalogueFilterForm, DecisionForm, FeedbackForm, ScheduleEntryForm, week_start
+
+
+def _person(request) -> CivilServant:
+    return selectors.person_of(scope_for(request.user))
+
+
+@login_required
+def catalogue(request):
+    person = _person(request)
+    form = CatalogueFilterForm(request.GET or None)
+    sessions = selectors.catalogue(person, now=timezone.now(), filters=form.filters())
+    return render(
+        request,
+        "training/selfservice/catalogue.html",
+        {"form": form, "sessions": sessions, "person": person},
+    )
 
 
 @login_required
 def session_detail(request, pk: int):
-    session = scope_for(request.user).get_or_404(TrainingSession, pk=pk)
-    return render(request, "training/selfservice/session_detail.html", {"session": session})
+    person = _person(request)
+    session = selectors.session_for(person, pk)
+    context = {
+        "session": session,
+        "person": person,
+        "enrollment": selectors.current_enrollment(person, session),
+        "conflicts": selectors.session_conflicts(person, session),
+        "seats_left": enrollment_service.seats_left(session),
+        "now": timezone.now(),
+    }
+    return render(request, "training/selfservice/session_detail.html", context)
+
+
+@login_required
+@require_POST
+def enrol(request, pk: int):
+    person = _person(request)
+    session = selectors.session_for(person, pk)
+    try:
+        enrollment = enrollment_service.enroll(
+            session=session,
+            person=person,
+            actor=request.user,
+            now=timezone.now(),
+            confirm_clash=request.POST.get("confirm_clash") == "1",
+        )
+    except enrollment_service.EnrollmentError as error:
+        text = error.messages[0]
+        if error.code == "clash":
+            names = "; ".join(c.label for c in error.params["conflicts"])
+            text = f"{text} ({names})"
+        messages.error(request, text)
+        return redirect("training:session", pk=pk)
+    messages.success(request, _STATUS_MESSAGES[enrollment.status]())
+    return redirect("training:session", pk=pk)
+
+
+_STATUS_MESSAGES = {
+    "approved": lambda: _("You are enrolled. A confirmation has been sent by email."),
+    "requested": lambda: _("Your request has been sent to your supervisor for approval."),
+    "waitlisted": lambda: _("The session is full: you are on the waitlist."),
+}
+
+
+@login_required
+@require_POST
+def cancel(request, pk: int):
+    scope = scope_for(request.user).as_self()
+    enrollment = scope.get_or_404(Enrollment.objects.select_related("session"), pk=pk)
+    try:
+        enrollment_service.cancel_enrollment(
+            enrollment=enrollment,
+            actor=request.user,
+            now=timezone.now(),
+            reason=request.POST.get("reason", "")[:500],
+        )
+    except enrollment_service.EnrollmentError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Your enrolment has been cancelled."))
+    return redirect(request.POST.get("next") or "training:my_training")
+
+
+@login_required
+@require_POST
+def decide(request, pk: int):
+    scope = scope_for(request.user)
+    # Only the direct supervisor decides; anyone else gets 404.
+    enrollment = scope.as_supervisor().get_or_404(
+        Enrollment.objects.filter(civil_servant__supervisor_id=scope.person_id), pk=pk
+    )
+    form = DecisionForm(request.POST)
+    decision = request.POST.get("decision")
+    if not form.is_valid() or decision not in ("approve", "reject"):
+        messages.error(request, _("The decision could not be read; please try again."))
+        return redirect("home")
+    service = (
+        enrollment_service.approve_request
+        if decision == "approve"
+        else enrollment_service.reject_request
+    )
+    try:
+        service(
+            enrollment=enrollment,
+            actor=request.user,
+            now=timezone.now(),
+            note=form.cleaned_data["note"],
+        )
+    except enrollment_service.EnrollmentError as error:
+        messages.error(request, error.messages[0])
+    else:
+        text = _("Approved: %(name)s.") if decision == "approve" else _("Rejected: %(name)s.")
+        messages.success(request, text % {"name": enrollment.civil_servant.full_name})
+    return redirect("home")
+
+
+@login_required
+def schedule(request):
+    person = _person(request)
+    zone = person.district.tzinfo
+    today = timezone.now().astimezone(zone).date()
+    try:
+        day = datetime.date.fromisoformat(request.GET["minggu"])
+    except (KeyError, ValueError):
+        day = today
+    monday = week_start(day)
+    start = datetime.datetime.combine(monday, datetime.time(), tzinfo=zone)
+    end = start + datetime.timedelta(days=7)
+    entries, enrollments = selectors.week_entries(person, start=start, end=end)
+    days = []
+    for offset in range(7):
+        date = monday + datetime.timedelta(days=offset)
+        day_start = datetime.datetime.combine(date, datetime.time(), tzinfo=zone)
+        day_end = day_start + datetime.timedelta(days=1)
+        days.append(
+            {
+                "date": date,
+                "is_today": date == today,
+                "entries": [e for e in entries if e.start < day_end and e.end > day_start],
+                "enrollments": [
+                    e
+                    for e in enrollments
+                    if e.session.start < day_end and e.session.end > day_start
+                ],
+            }
+        )
+    token = services.ensure_calendar_token(person=person)
+    feed_url = request.build_absolute_uri(reverse("training:calendar_feed", args=[token]))
+    context = {
+        "person": person,
+        "days": days,
+        "monday": monday,
+        "previous_week": monday - datetime.timedelta(days=7),
+        "next_week": monday + datetime.timedelta(days=7),
+        "feed_url": feed_url,
+        "webcal_url": feed_url.replace("https://", "webcal://").replace("http://", "webcal://"),
+        "upcoming_entries": ScheduleEntry.objects.filter(
+            civil_servant=person, end__gt=timezone.now()
+        ).order_by("start")[:50],
+    }
+    return render(request, "training/selfservice/schedule.html", context)
+
+
+@login_required
+def schedule_entry_form(request, pk: int | None = None):
+    person = _person(request)
+    entry = None
+    if pk is not None:
+        entry = (
+            scope_for(request.user)
+            .as_self()
+            .get_or_404(ScheduleEntry.objects.filter(source=ScheduleEntry.Source.SELF), pk=pk)
+        )
+    form = ScheduleEntryForm(request.POST or None, instance=entry, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_own_entry(entry=form.instance, actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your schedule has been saved."))
+            local = form.instance.start.astimezone(person.district.tzinfo).date()
+            return redirect(reverse("training:schedule") + f"?minggu={local.isoformat()}")
+    return render(
+        request,
+        "training/selfservice/schedule_form.html",
+        {"form": form, "entry": entry, "person": person},
+    )
+
+
+@login_required
+@require_POST
+def schedule_entry_delete(request, pk: int):
+    entry = (
+        scope_for(request.user)
+        .as_self()
+        .get_or_404(ScheduleEntry.objects.filter(source=ScheduleEntry.Source.SELF), pk=pk)
+    )
+    services.delete_own_entry(entry=entry)
+    messages.success(request, _("The entry has been deleted."))
+    return redirect("training:schedule")
+
+
+@login_required
+@require_POST
+def reset_calendar_token(request):
+    services.reset_calendar_token(person=_person(request))
+    messages.success(
+        request, _("Your calendar address has been changed; the old one no longer works.")
+    )
+    return redirect(reverse("training:schedule") + "#kalender")
+
+
+@never_cache
+@require_GET
+def calendar_feed(request, token: str):
+    if len(token) < 20:
+        raise Http404
+    person = get_object_or_404(CivilServant, calendar_token=token, is_active=True)
+    sessions = (
+        TrainingSession.objects.filter(
+            enrollments__civil_servant=person,
+            enrollments__status__in=("approved", "requested", "attended", "partial", "completed"),
+        )
+        .exclude(status=TrainingSession.Status.DRAFT)
+        .select_related("program", "district", "venue")
+        .distinct()
+        .order_by("start")
+    )
+    response = HttpResponse(ical.feed(sessions), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="pelatihan.ics"'
+    return response
+
+
+@login_required
+def my_training(request):
+    person = _person(request)
+    now = timezone.now()
+    year = now.astimezone(person.district.tzinfo).year
+    context = {
+        "person": person,
+        "groups": selectors.my_training(person, now=now),
+        "progress": jp_progress(person, year),
+        "history": selectors.jp_history(person),
+    }
+    return render(request, "training/selfservice/my_training.html", context)
+
+
+@login_required
+def certificate(request, pk: int):
+    record = (
+        scope_for(request.user)
+        .as_self()
+        .get_or_404(
+            CompletionRecord.objects.filter(
+                passed=True, certificate_number__isnull=False
+            ).select_related("program", "session__venue", "session__district", "district"),
+            pk=pk,
+        )
+    )
+    pdf = render_certificate(record, verify_url=_verify_url(request, record))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"sertifikat-{record.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _verify_url(request, record: CompletionRecord) -> str:
+    return request.build_absolute_uri(
+        reverse("training:verify_certificate", args=[record.verification_code])
+    )
+
+
+@require_GET
+def verify_certificate(request, code):
+    record = (
+        CompletionRecord.objects.filter(verification_code=code, certificate_number__isnull=False)
+        .select_related("program")
+        .first()
+    )
+    return render(
+        request,
+        "training/selfservice/verify.html",
+        {"record": record},
+        status=200 if record else 404,
+    )
+
+
+@login_required
+def feedback(request, pk: int):
+    enrollment = (
+        scope_for(request.user)
+        .as_self()
+        .get_or_404(
+            Enrollment.objects.select_related("session__program", "session__district"), pk=pk
+        )
+    )
+    if not selectors.feedback_allowed(enrollment):
+        raise Http404
+    form = FeedbackForm(request.POST or None, instance=Feedback(enrollment=enrollment))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.give_feedback(enrollment=enrollment, feedback=form.instance)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+        return redirect("training:my_training")
+    return render(
+        request,
+        "training/selfservice/feedback.html",
+        {"form": form, "enrollment": enrollment},
+    )

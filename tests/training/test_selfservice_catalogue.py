@@ -1,0 +1,228 @@
+"""Catalogue and session page: what a person sees, their clashes, and enrolling from it."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    CivilServantFactory,
+    EnrollmentFactory,
+    HolidayFactory,
+    ScheduleEntryFactory,
+    SessionFactory,
+    district,
+)
+from tests.training.selfservice_helpers import days_ahead
+from training.models import Enrollment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(client):
+    person = CivilServantFactory()
+    client.force_login(person.user)
+    return person
+
+
+def _titles(response):
+    return [s.program.title for s in response.context["sessions"]]
+
+
+def test_catalogue_lists_own_district_and_open_programs_only(client, person):
+    SessionFactory(start=days_ahead(10), program__title="Mine")
+    SessionFactory(
+        start=days_ahead(11),
+        district=district("plaju"),
+        program__title="Open elsewhere",
+        program__open_to_other_districts=True,
+    )
+    SessionFactory(start=days_ahead(12), district=district("plaju"), program__title="Closed")
+    SessionFactory(start=days_ahead(13), program__title="Draft", status="draft")
+    SessionFactory(start=days_ahead(-3), program__title="Past")
+
+    response = client.get(reverse("training:catalogue"))
+
+    assert response.status_code == 200
+    assert _titles(response) == ["Mine", "Open elsewhere"]
+    assert "WIB" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=excel", ["Excel untuk ASN"]),
+        ("competency_kind=manajerial", ["Kepemimpinan"]),
+        ("form=nonklasikal", ["Kepemimpinan"]),
+        ("with_seats=on", ["Excel untuk ASN"]),
+    ],
+    ids=["title", "kind", "form", "seats_left"],
+)
+def test_catalogue_filters(client, person, query, expected):
+    SessionFactory(start=days_ahead(10), program__title="Excel untuk ASN")
+    full = SessionFactory(
+        start=days_ahead(12),
+        capacity=1,
+        program__title="Kepemimpinan",
+        program__competency_kind="manajerial",
+        program__form="nonklasikal",
+    )
+    EnrollmentFactory(session=full)
+
+    response = client.get(reverse("training:catalogue") + "?" + query)
+
+    assert _titles(response) == expected
+
+
+def test_catalogue_filter_by_month_and_district(client, person):
+    SessionFactory(start=days_ahead(5), program__title="Soon")
+    later = SessionFactory(start=days_ahead(70), program__title="Later")
+    month = later.start.strftime("%Y-%m")
+
+    response = client.get(
+        reverse("training:catalogue"), {"month": month, "district": later.district_id}
+    )
+
+    assert _titles(response) == ["Later"]
+
+
+def test_catalogue_marks_clashing_cards(client, person):
+    clash = SessionFactory(start=days_ahead(10), program__title="Clash")
+    SessionFactory(start=days_ahead(11), program__title="Free")
+    ScheduleEntryFactory(civil_servant=person, start=days_ahead(10, 7), end=days_ahead(10, 9))
+
+    response = client.get(reverse("training:catalogue"))
+
+    assert {s.program.title: s.clashes for s in response.context["sessions"]} == {
+        "Clash": True,
+        "Free": False,
+    }
+    assert response.content.decode().count("clash-badge") == 1
+    assert clash.pk
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [
+        ("duty_shift", "Shift dinas"),
+        ("leave", "Cuti"),
+        ("official_travel", "Perjalanan dinas"),
+    ],
+)
+def test_session_page_names_schedule_conflict(client, person, kind, label):
+    session = SessionFactory(start=days_ahead(10))
+    ScheduleEntryFactory(
+        civil_servant=person,
+        kind=kind,
+        leave_type="tahunan" if kind == "leave" else "",
+        start=days_ahead(10, 7),
+        end=days_ahead(10, 9),
+        note="Loket pelayanan",
+    )
+
+    response = client.get(reverse("training:session", args=[session.pk]))
+
+    conflicts = response.context["conflicts"]
+    assert [c.kind for c in conflicts] == [kind]
+    assert label in response.content.decode()
+    assert "Loket pelayanan" in response.content.decode()
+
+
+def test_session_page_names_other_enrolment_and_holiday(client, person):
+    session = SessionFactory(start=days_ahead(10))
+    other = SessionFactory(start=days_ahead(10, 10), program__title="Sesi lain")
+    EnrollmentFactory(session=other, civil_servant=person)
+    HolidayFactory(date=days_ahead(10).date(), name="Hari Libur Uji")
+
+    response = client.get(reverse("training:session", args=[session.pk]))
+
+    assert sorted(c.kind for c in response.context["conflicts"]) == ["enrollment", "holiday"]
+    assert "Sesi lain" in response.content.decode()
+    assert "Hari Libur Uji" in response.content.decode()
+
+
+def test_session_page_back_to_back_is_no_conflict(client, person):
+    session = SessionFactory(start=days_ahead(10, 8))
+    ScheduleEntryFactory(civil_servant=person, start=days_ahead(10, 4), end=days_ahead(10, 8))
+    ScheduleEntryFactory(civil_servant=person, start=days_ahead(10, 12), end=days_ahead(10, 16))
+
+    response = client.get(reverse("training:session", args=[session.pk]))
+
+    assert response.context["conflicts"] == []
+    assert "Tidak bentrok dengan jadwal Anda." in response.content.decode()
+
+
+def test_session_page_other_district_closed_is_404(client, person):
+    session = SessionFactory(start=days_ahead(10), district=district("plaju"))
+
+    assert client.get(reverse("training:session", args=[session.pk])).status_code == 404
+
+
+def test_enrol_with_clash_needs_confirmation(client, person):
+    session = SessionFactory(start=days_ahead(10))
+    ScheduleEntryFactory(civil_servant=person, start=days_ahead(10, 7), end=days_ahead(10, 9))
+    url = reverse("training:enrol", args=[session.pk])
+
+    refused = client.post(url, follow=True)
+    accepted = client.post(url, {"confirm_clash": "1"}, follow=True)
+
+    assert "Shift dinas" in str(list(refused.context["messages"])[0])
+    assert Enrollment.objects.get(session=session, civil_servant=person).status == "approved"
+    assert "Anda terdaftar" in accepted.content.decode()
+
+
+def test_enrol_twice_shows_message(client, person):
+    session = SessionFactory(start=days_ahead(10))
+    url = reverse("training:enrol", args=[session.pk])
+    client.post(url)
+
+    response = client.post(url, follow=True)
+
+    assert "Anda sudah terdaftar di sesi ini." in response.content.decode()
+    assert Enrollment.objects.filter(session=session).count() == 1
+
+
+def test_session_page_shows_waitlist_position(client, person):
+    session = SessionFactory(start=days_ahead(10), capacity=1)
+    EnrollmentFactory(session=session)
+    EnrollmentFactory(session=session, status="waitlisted", waitlisted_at=days_ahead(-1))
+    client.post(reverse("training:enrol", args=[session.pk]))
+
+    response = client.get(reverse("training:session", args=[session.pk]))
+
+    assert response.context["enrollment"].position == 2
+    assert "Urutan 2 dalam daftar tunggu." in response.content.decode()
+
+
+def test_cancel_other_persons_enrolment_is_404(client, person):
+    other = EnrollmentFactory(session=SessionFactory(start=days_ahead(10)))
+
+    response = client.post(reverse("training:cancel_enrollment", args=[other.pk]))
+
+    other.refresh_from_db()
+    assert response.status_code == 404
+    assert other.status == "approved"
+
+
+def test_cancel_own_enrolment_promotes_waitlist(client, person):
+    session = SessionFactory(start=days_ahead(10), capacity=1)
+    mine = EnrollmentFactory(session=session, civil_servant=person)
+    waiting = EnrollmentFactory(
+        session=session, status="waitlisted", waitlisted_at=days_ahead(-1)
+    )
+
+    client.post(reverse("training:cancel_enrollment", args=[mine.pk]))
+
+    mine.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (mine.status, waiting.status) == ("cancelled", "approved")
+
+
+def test_pages_need_a_civil_servant(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+
+    assert client.get(reverse("training:catalogue")).status_code == 404
+    assert datetime.date.today()

@@ -1,0 +1,184 @@
+"""Forms of the self-service pages (crispy layouts in each form's helper)."""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import District, ScheduleEntry
+
+from ..models import Feedback, TrainingProgram
+from .selectors import CatalogueFilters
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by title"), required=False, max_length=100)
+    competency_kind = forms.ChoiceField(
+        label=_("Competency kind"),
+        required=False,
+        choices=[("", _("All"))] + list(TrainingProgram.CompetencyKind.choices),
+    )
+    form = forms.ChoiceField(
+        label=_("Form"),
+        required=False,
+        choices=[("", _("All"))] + list(TrainingProgram.Form.choices),
+    )
+    month = forms.DateField(
+        label=_("Month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), required=False, queryset=District.objects.all(), empty_label=_("All")
+    )
+    with_seats = forms.BooleanField(label=_("Only with seats left"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].error_messages["invalid"] = _("Enter a month as YYYY-MM.")
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_id = "catalogue-filters"
+        self.helper.layout = Layout(
+            Row(
+                Column("q", css_class="col-12 col-md-4"),
+                Column("competency_kind", css_class="col-6 col-md-2"),
+                Column("form", css_class="col-6 col-md-2"),
+                Column("month", css_class="col-6 col-md-2"),
+                Column("district", css_class="col-6 col-md-2"),
+            ),
+            Row(
+                Column("with_seats", css_class="col-auto"),
+                Column(Submit("", _("Search")), css_class="col-auto"),
+                css_class="align-items-center",
+            ),
+        )
+
+    def filters(self) -> CatalogueFilters:
+        """Return the filters of a valid form (empty filters otherwise)."""
+        if not self.is_valid():
+            return CatalogueFilters()
+        data = self.cleaned_data
+        return CatalogueFilters(
+            q=data["q"].strip(),
+            competency_kind=data["competency_kind"],
+            form=data["form"],
+            month=data["month"].replace(day=1) if data["month"] else None,
+            district_id=data["district"].pk if data["district"] else None,
+            with_seats=data["with_seats"],
+        )
+
+
+class ScheduleEntryForm(forms.ModelForm):
+    """A duty shift, leave or official travel the person enters themself."""
+
+    start = forms.DateTimeField(
+        label=_("Start"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    end = forms.DateTimeField(
+        label=_("End"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    class Meta:
+        model = ScheduleEntry
+        fields = ["kind", "leave_type", "start", "end", "note"]
+
+    def __init__(self, *args, person, **kwargs):
+        self.person = person
+        super().__init__(*args, **kwargs)
+        self.instance.civil_servant = person
+        if self.instance.pk:
+            # Show the stored instants as wall-clock times of the person's zone.
+            zone = person.district.tzinfo
+            for name in ("start", "end"):
+                local = getattr(self.instance, name).astimezone(zone).replace(tzinfo=None)
+                self.initial[name] = local
+        self.fields["kind"].choices = [
+            (value, label)
+            for value, label in ScheduleEntry.Kind.choices
+            if value != ScheduleEntry.Kind.OTHER
+        ]
+        leave_types = ScheduleEntry.LeaveType.choices
+        if person.asn_type == "PPPK":
+            leave_types = [c for c in leave_types if c[0] in ScheduleEntry.PPPK_LEAVE_TYPES]
+        self.fields["leave_type"].choices = [("", "—")] + list(leave_types)
+        self.fields["leave_type"].help_text = _("Only for leave.")
+        self.helper = FormHelper()
+        self.helper.form_id = "schedule-entry-form"
+        self.helper.layout = Layout(
+            Row(
+                Column("kind", css_class="col-12 col-md-6"),
+                Column("leave_type", css_class="col-12 col-md-6"),
+            ),
+            Row(
+                Column("start", css_class="col-12 col-md-6"),
+                Column("end", css_class="col-12 col-md-6"),
+            ),
+            "note",
+            Submit("save", _("Save")),
+        )
+
+    def clean(self):
+        data = super().clean()
+        # The times typed are in the person's own district zone.
+        zone = self.person.district.tzinfo
+        for name in ("start", "end"):
+            value = data.get(name)
+            if value is not None:
+                data[name] = value.replace(tzinfo=None).replace(tzinfo=zone)
+        return data
+
+    def clean_note(self):
+        return self.cleaned_data["note"].strip()
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the employee"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class FeedbackForm(forms.ModelForm):
+    RATINGS = [(n, str(n)) for n in range(1, 6)]
+
+    rating_content = forms.TypedChoiceField(
+        label=_("Content"), choices=RATINGS, coerce=int, widget=forms.RadioSelect
+    )
+    rating_instructor = forms.TypedChoiceField(
+        label=_("Instructor"), choices=RATINGS, coerce=int, widget=forms.RadioSelect
+    )
+    rating_venue = forms.TypedChoiceField(
+        label=_("Venue"), choices=RATINGS, coerce=int, widget=forms.RadioSelect
+    )
+    rating_usefulness = forms.TypedChoiceField(
+        label=_("Usefulness"), choices=RATINGS, coerce=int, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ["rating_content", "rating_instructor", "rating_venue", "rating_usefulness"]
+        fields += ["comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].widget.attrs["rows"] = 3
+        self.helper = FormHelper()
+        self.helper.form_id = "feedback-form"
+        for name in self.Meta.fields[:4]:
+            self.fields[name].widget.attrs["class"] = "form-check-inline"
+        self.helper.add_input(Submit("send", _("Send feedback")))
+
+
+def week_start(value: datetime.date) -> datetime.date:
+    """Return the Monday of ``value``'s week."""
+    return value - datetime.timedelta(days=value.weekday())

@@ -1,0 +1,206 @@
+"""Reads for the self-service pages: each starts from the person's own scope."""
+
+import dataclasses
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from districts.models import CivilServant, ScheduleEntry
+from districts.scoping import Scope
+
+from .. import conflicts
+from ..enrollment import waitlist_position
+from ..models import CompletionRecord, Enrollment, TrainingSession
+
+
+def person_of(scope: Scope) -> CivilServant:
+    """Return the civil servant acting, or 404 for a user who is not one."""
+    if scope.person_id is None:
+        raise Http404
+    return CivilServant.objects.select_related("district", "supervisor").get(pk=scope.person_id)
+
+
+def sessions_open_to(person: CivilServant) -> QuerySet:
+    """Return the published sessions the person may see: their district's and open programs'."""
+    seats = Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING))
+    return (
+        TrainingSession.objects.filter(status=TrainingSession.Status.PUBLISHED)
+        .filter(Q(district_id=person.district_id) | Q(program__open_to_other_districts=True))
+        .select_related("program", "district", "venue", "instructor")
+        .annotate(seats_taken=seats)
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class CatalogueFilters:
+    q: str = ""
+    competency_kind: str = ""
+    form: str = ""
+    month: datetime.date | None = None
+    district_id: int | None = None
+    with_seats: bool = False
+
+
+def catalogue(
+    person: CivilServant, *, now: datetime.datetime, filters: CatalogueFilters
+) -> list[TrainingSession]:
+    """Return the upcoming sessions open to the person, filtered, each with ``clashes`` set."""
+    sessions = sessions_open_to(person).filter(start__gt=now)
+    if filters.q:
+        sessions = sessions.filter(program__title__icontains=filters.q)
+    if filters.competency_kind:
+        sessions = sessions.filter(program__competency_kind=filters.competency_kind)
+    if filters.form:
+        sessions = sessions.filter(program__form=filters.form)
+    if filters.district_id:
+        sessions = sessions.filter(district_id=filters.district_id)
+    mine = Enrollment.objects.filter(
+        session=OuterRef("pk"), civil_servant=person, status__in=Enrollment.ACTIVE
+    )
+    sessions = list(sessions.annotate(is_mine=Exists(mine)).order_by("start", "pk"))
+    if filters.month:
+        sessions = [
+            s
+            for s in sessions
+            if s.start.astimezone(s.district.tzinfo).date().replace(day=1) == filters.month
+        ]
+    if filters.with_seats:
+        sessions = [s for s in sessions if s.seats_taken < s.capacity]
+    clashing = conflicts.clashing_session_ids(
+        person_id=person.pk, session_ids=[s.pk for s in sessions]
+    )
+    for session in sessions:
+        session.seats_left = max(session.capacity - session.seats_taken, 0)
+        session.clashes = session.pk in clashing
+    return sessions
+
+
+def session_for(person: CivilServant, pk: int) -> TrainingSession:
+    """Return a session open to the person (any state, for their own history), or 404."""
+    visible = Q(status=TrainingSession.Status.PUBLISHED) & (
+        Q(district_id=person.district_id) | Q(program__open_to_other_districts=True)
+    )
+    mine = Q(enrollments__civil_servant=person)
+    session = (
+        TrainingSession.objects.filter(visible | mine)
+        .select_related("program", "district", "venue", "instructor")
+        .filter(pk=pk)
+        .distinct()
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def current_enrollment(person: CivilServant, session: TrainingSession) -> Enrollment | None:
+    """Return the person's open enrolment in the session, if any."""
+    enrollment = (
+        Enrollment.objects.filter(session=session, civil_servant=person)
+        .exclude(status__in=Enrollment.ENDED)
+        .first()
+    )
+    if enrollment is not None:
+        enrollment.position = waitlist_position(enrollment)
+    return enrollment
+
+
+def session_conflicts(person: CivilServant, session: TrainingSession) -> list:
+    """Return the person's named clashes with the session (enrolled or not)."""
+    enrolled = Enrollment.objects.filter(
+        session=session, civil_servant=person, status__in=Enrollment.ACTIVE
+    ).exists()
+    if enrolled:
+        return [
+            c
+            for c in conflicts.conflicts_for_session(session_id=session.pk)
+            if c.person_id == person.pk
+        ]
+    return conflicts.clashes_for_prospective(person_id=person.pk, session_id=session.pk)
+
+
+def my_training(person: CivilServant, *, now: datetime.datetime) -> dict:
+    """Return the person's enrolments grouped: upcoming, waitlisted, requested, past, completed."""
+    enrollments = list(
+        Enrollment.objects.filter(civil_servant=person)
+        .exclude(status__in=Enrollment.ENDED)
+        .select_related("session__program", "session__district", "session__venue", "feedback")
+        .order_by("session__start", "pk")
+    )
+    groups = {"upcoming": [], "waitlisted": [], "requested": [], "past": []}
+    for enrollment in enrollments:
+        session = enrollment.session
+        if enrollment.status in Enrollment.ACTIVE and session.end > now:
+            if session.status == TrainingSession.Status.CANCELLED:
+                continue
+            key = {"approved": "upcoming", "waitlisted": "waitlisted", "requested": "requested"}
+            if enrollment.status == Enrollment.Status.WAITLISTED:
+                enrollment.position = waitlist_position(enrollment)
+            groups[key[enrollment.status]].append(enrollment)
+        elif session.end <= now:
+            enrollment.can_give_feedback = feedback_allowed(enrollment)
+            groups["past"].append(enrollment)
+    groups["past"].reverse()
+    groups["completed"] = list(
+        CompletionRecord.objects.filter(civil_servant=person).select_related("program", "session")
+    )
+    return groups
+
+
+def feedback_allowed(enrollment: Enrollment) -> bool:
+    """Return whether the person attended and has not yet given feedback."""
+    attended = enrollment.status in (
+        Enrollment.Status.ATTENDED,
+        Enrollment.Status.PARTIAL,
+        Enrollment.Status.COMPLETED,
+    )
+    return attended and not hasattr(enrollment, "feedback")
+
+
+def jp_history(person: CivilServant) -> list[dict]:
+    """Return JP earned per year (passed completions), newest year first."""
+    from django.db.models import Sum
+    from django.db.models.functions import ExtractYear
+
+    return list(
+        CompletionRecord.objects.filter(civil_servant=person, passed=True)
+        .annotate(year=ExtractYear("completion_date"))
+        .values("year")
+        .annotate(jp=Sum("jp_credited"), count=Count("pk"))
+        .order_by("-year")
+    )
+
+
+def week_entries(person: CivilServant, *, start: datetime.datetime, end: datetime.datetime):
+    """Return the person's schedule entries and active sessions touching ``[start, end)``."""
+    entries = list(
+        ScheduleEntry.objects.filter(civil_servant=person, start__lt=end, end__gt=start).order_by(
+            "start"
+        )
+    )
+    enrollments = list(
+        Enrollment.objects.filter(
+            civil_servant=person,
+            status__in=Enrollment.ACTIVE,
+            session__start__lt=end,
+            session__end__gt=start,
+        )
+        .exclude(session__status=TrainingSession.Status.CANCELLED)
+        .select_related("session__program", "session__district")
+        .order_by("session__start")
+    )
+    return entries, enrollments
+
+
+def pending_requests(supervisor_id: int, *, now: datetime.datetime) -> QuerySet:
+    """Return the enrolment requests of the supervisor's direct reports that await a decision."""
+    return (
+        Enrollment.objects.filter(
+            status=Enrollment.Status.REQUESTED,
+            civil_servant__supervisor_id=supervisor_id,
+            session__start__gt=now,
+        )
+        .select_related("civil_servant", "session__program", "session__district")
+        .order_by("session__start", "pk")
+    )
