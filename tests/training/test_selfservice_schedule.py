@@ -1,0 +1,171 @@
+"""My schedule (own entries, HR entries read-only) and the private calendar feed."""
+
+import datetime
+
+import icalendar
+import pytest
+from django.urls import reverse
+
+from districts.models import ScheduleEntry
+from tests.factories import (
+    CivilServantFactory,
+    EnrollmentFactory,
+    ScheduleEntryFactory,
+    SessionFactory,
+)
+from tests.training.selfservice_helpers import days_ahead
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(client):
+    person = CivilServantFactory()
+    client.force_login(person.user)
+    return person
+
+
+def test_add_leave_stores_times_in_person_zone(client, person):
+    day = days_ahead(3).date()
+
+    response = client.post(
+        reverse("training:schedule_add"),
+        {
+            "kind": "leave",
+            "leave_type": "tahunan",
+            "start": f"{day}T07:30",
+            "end": f"{day}T16:00",
+            "note": "Cuti keluarga",
+        },
+    )
+
+    entry = ScheduleEntry.objects.get(civil_servant=person)
+    assert response.status_code == 302
+    assert (entry.kind, entry.leave_type, entry.source) == ("leave", "tahunan", "self")
+    assert entry.start == datetime.datetime.combine(
+        day, datetime.time(7, 30), tzinfo=person.district.tzinfo
+    )
+    assert entry.entered_by == person.user
+
+
+def test_add_leave_without_type_is_refused_at_field(client, person):
+    day = days_ahead(3).date()
+
+    response = client.post(
+        reverse("training:schedule_add"),
+        {"kind": "leave", "leave_type": "", "start": f"{day}T07:30", "end": f"{day}T16:00"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["leave_type"] == ["Pilih jenis cuti."]
+    assert not ScheduleEntry.objects.exists()
+
+
+def test_add_entry_ending_before_start_is_refused(client, person):
+    day = days_ahead(3).date()
+
+    response = client.post(
+        reverse("training:schedule_add"),
+        {"kind": "duty_shift", "start": f"{day}T16:00", "end": f"{day}T07:00"},
+    )
+
+    assert "end" in response.context["form"].errors
+    assert not ScheduleEntry.objects.exists()
+
+
+def test_edit_and_delete_own_entry(client, person):
+    entry = ScheduleEntryFactory(
+        civil_servant=person, start=days_ahead(2, 7), end=days_ahead(2, 14)
+    )
+    day = days_ahead(2).date()
+
+    client.post(
+        reverse("training:schedule_edit", args=[entry.pk]),
+        {"kind": "official_travel", "start": f"{day}T06:00", "end": f"{day}T18:00"},
+    )
+    entry.refresh_from_db()
+    kind_after_edit = entry.kind
+    client.post(reverse("training:schedule_delete", args=[entry.pk]))
+
+    assert kind_after_edit == "official_travel"
+    assert not ScheduleEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_hr_imported_entry_is_shown_marked_and_not_editable(client, person):
+    entry = ScheduleEntryFactory(
+        civil_servant=person, source="import", start=days_ahead(1, 7), end=days_ahead(1, 14)
+    )
+
+    page = client.get(reverse("training:schedule"), {"minggu": days_ahead(1).date().isoformat()})
+    edit = client.get(reverse("training:schedule_edit", args=[entry.pk]))
+    delete = client.post(reverse("training:schedule_delete", args=[entry.pk]))
+
+    assert "Dari kepegawaian" in page.content.decode()
+    assert (edit.status_code, delete.status_code) == (404, 404)
+    assert ScheduleEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_other_persons_entry_is_404(client, person):
+    other = ScheduleEntryFactory(start=days_ahead(1, 7), end=days_ahead(1, 14))
+
+    assert client.get(reverse("training:schedule_edit", args=[other.pk])).status_code == 404
+    assert client.post(reverse("training:schedule_delete", args=[other.pk])).status_code == 404
+
+
+def test_week_view_shows_entries_and_sessions_together(client, person):
+    session = SessionFactory(start=days_ahead(7, 8), program__title="Pelatihan Minggu Ini")
+    EnrollmentFactory(session=session, civil_servant=person)
+    ScheduleEntryFactory(
+        civil_servant=person, start=days_ahead(7, 13), end=days_ahead(7, 20), note="Shift sore"
+    )
+
+    response = client.get(
+        reverse("training:schedule"), {"minggu": days_ahead(7).date().isoformat()}
+    )
+
+    day = next(d for d in response.context["days"] if d["date"] == days_ahead(7).date())
+    assert [e.note for e in day["entries"]] == ["Shift sore"]
+    assert [e.session.program.title for e in day["enrollments"]] == ["Pelatihan Minggu Ini"]
+
+
+def test_feed_parses_with_right_times_and_zone(client, person):
+    session = SessionFactory(start=days_ahead(9, 8), program__title="Tata Naskah")
+    EnrollmentFactory(session=session, civil_servant=person)
+    EnrollmentFactory(civil_servant=person, status="cancelled", session__start=days_ahead(9, 13))
+    client.get(reverse("training:schedule"))
+    person.refresh_from_db()
+
+    client.logout()
+    response = client.get(reverse("training:calendar_feed", args=[person.calendar_token]))
+
+    calendar = icalendar.Calendar.from_ical(response.content)
+    events = list(calendar.walk("VEVENT"))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert [str(e["summary"]) for e in events] == ["Tata Naskah"]
+    start = events[0].decoded("dtstart")
+    assert start == session.start
+    assert str(start.tzinfo) == "Asia/Jakarta"
+    assert events[0]["dtstart"].params["TZID"] == "Asia/Jakarta"
+    assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Asia/Jakarta"]
+
+
+def test_feed_wrong_token_is_404(client, person):
+    client.get(reverse("training:schedule"))
+
+    response = client.get(reverse("training:calendar_feed", args=["x" * 43]))
+
+    assert response.status_code == 404
+
+
+def test_feed_reset_token_invalidates_old(client, person):
+    client.get(reverse("training:schedule"))
+    person.refresh_from_db()
+    old = person.calendar_token
+
+    client.post(reverse("training:calendar_reset"))
+    person.refresh_from_db()
+
+    assert person.calendar_token != old
+    assert client.get(reverse("training:calendar_feed", args=[old])).status_code == 404
+    new = client.get(reverse("training:calendar_feed", args=[person.calendar_token]))
+    assert new.status_code == 200

@@ -1,0 +1,272 @@
+"""My training, certificates and their verification, feedback, supervisor decisions, emails."""
+
+import io
+
+import icalendar
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from tests.factories import (
+    CivilServantFactory,
+    CompletionRecordFactory,
+    EnrollmentFactory,
+    ProgramFactory,
+    SessionFactory,
+)
+from tests.training.selfservice_helpers import days_ahead
+from training.enrollment import cancel_enrollment, enroll
+from training.models import Enrollment, Feedback
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(client):
+    person = CivilServantFactory(name="Siti Rahma", gender="female")
+    client.force_login(person.user)
+    return person
+
+
+def _certificate(person, **kwargs):
+    return CompletionRecordFactory(
+        civil_servant=person,
+        certificate_number="007/BKPSDM-MUL/2026",
+        participant_name="Siti Rahma, S.E.",
+        participant_nip=person.nip,
+        participant_rank="III/a Penata Muda",
+        participant_position="Analis Kepegawaian",
+        issued_at=timezone.now(),
+        **kwargs,
+    )
+
+
+def test_my_training_groups_and_jp_progress(client, person):
+    year = timezone.now().year
+    EnrollmentFactory(
+        civil_servant=person, session__start=days_ahead(5), session__program__title="A"
+    )
+    EnrollmentFactory(
+        civil_servant=person,
+        status="waitlisted",
+        waitlisted_at=timezone.now(),
+        session__start=days_ahead(6),
+        session__program__title="B",
+    )
+    EnrollmentFactory(
+        civil_servant=person,
+        status="requested",
+        session__start=days_ahead(7),
+        session__program__title="C",
+    )
+    EnrollmentFactory(
+        civil_servant=person,
+        status="attended",
+        session__start=days_ahead(-5),
+        session__program__title="D",
+    )
+    CompletionRecordFactory(
+        civil_servant=person, completion_date=timezone.now().date(), jp_credited=12
+    )
+    CompletionRecordFactory(
+        civil_servant=person,
+        completion_date=timezone.now().date().replace(year=year - 1),
+        jp_credited=8,
+    )
+
+    response = client.get(reverse("training:my_training"))
+
+    groups = response.context["groups"]
+    titles = {
+        k: [e.session.program.title for e in groups[k]]
+        for k in ("upcoming", "waitlisted", "requested", "past")
+    }
+    assert titles == {"upcoming": ["A"], "waitlisted": ["B"], "requested": ["C"], "past": ["D"]}
+    assert response.context["progress"]["missing"] == 8
+    assert [(r["year"], r["jp"]) for r in response.context["history"]] == [
+        (year, 12),
+        (year - 1, 8),
+    ]
+    assert "Masih kurang 8 JP tahun ini." in response.content.decode()
+
+
+def test_certificate_pdf_contains_number_and_nip(client, person):
+    record = _certificate(person, program=ProgramFactory(title="Pelayanan Publik"))
+
+    response = client.get(reverse("training:certificate", args=[record.pk]))
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert response["Content-Type"] == "application/pdf"
+    assert "007/BKPSDM-MUL/2026" in text
+    assert person.nip in text.replace(" ", "")
+    assert "Pelayanan Publik" in text
+    assert "SERTIFIKAT" in text
+
+
+def test_certificate_of_another_person_is_404(client, person):
+    other = _certificate(CivilServantFactory())
+
+    assert client.get(reverse("training:certificate", args=[other.pk])).status_code == 404
+
+
+def test_certificate_not_passed_is_404(client, person):
+    record = CompletionRecordFactory(civil_servant=person, passed=False)
+
+    assert client.get(reverse("training:certificate", args=[record.pk])).status_code == 404
+
+
+def test_verification_page_reveals_only_stated_fields(client, person):
+    record = _certificate(person, program=ProgramFactory(title="Pelayanan Publik"))
+    client.logout()
+
+    response = client.get(reverse("training:verify_certificate", args=[record.verification_code]))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Sertifikat ini asli." in body
+    assert "007/BKPSDM-MUL/2026" in body
+    assert "Siti Rahma, S.E." in body
+    assert "Pelayanan Publik" in body
+    for secret in (person.nip, "Analis Kepegawaian", "Penata Muda", person.email):
+        assert secret not in body
+
+
+def test_verification_unknown_code_says_not_genuine(client):
+    response = client.get(
+        reverse("training:verify_certificate", args=["12345678-1234-5678-1234-567812345678"])
+    )
+
+    assert response.status_code == 404
+    assert "tidak asli" in response.content.decode()
+
+
+def test_feedback_once_for_attendee(client, person):
+    enrollment = EnrollmentFactory(
+        civil_servant=person, status="attended", session__start=days_ahead(-3)
+    )
+    url = reverse("training:feedback", args=[enrollment.pk])
+    data = {
+        "rating_content": "5",
+        "rating_instructor": "4",
+        "rating_venue": "3",
+        "rating_usefulness": "5",
+        "comment": "Bermanfaat",
+    }
+
+    client.post(url, data)
+    second = client.get(url)
+
+    feedback = Feedback.objects.get(enrollment=enrollment)
+    assert (feedback.rating_content, feedback.rating_venue, feedback.comment) == (
+        5,
+        3,
+        "Bermanfaat",
+    )
+    assert second.status_code == 404
+
+
+def test_feedback_refused_for_absentee_and_other_person(client, person):
+    absent = EnrollmentFactory(
+        civil_servant=person, status="no_show", session__start=days_ahead(-3)
+    )
+    other = EnrollmentFactory(status="attended", session__start=days_ahead(-3))
+
+    assert client.get(reverse("training:feedback", args=[absent.pk])).status_code == 404
+    assert client.get(reverse("training:feedback", args=[other.pk])).status_code == 404
+
+
+def test_feedback_rating_out_of_range_is_refused(client, person):
+    enrollment = EnrollmentFactory(
+        civil_servant=person, status="attended", session__start=days_ahead(-3)
+    )
+
+    response = client.post(
+        reverse("training:feedback", args=[enrollment.pk]),
+        {
+            "rating_content": "9",
+            "rating_instructor": "4",
+            "rating_venue": "3",
+            "rating_usefulness": "5",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "rating_content" in response.context["form"].errors
+    assert not Feedback.objects.exists()
+
+
+def test_supervisor_approves_from_home_and_person_is_told(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    boss = CivilServantFactory()
+    employee = CivilServantFactory(supervisor=boss)
+    session = SessionFactory(start=days_ahead(9), program__requires_supervisor_approval=True)
+    enrollment = enroll(session=session, person=employee, actor=employee.user, now=timezone.now())
+    client.force_login(boss.user)
+
+    home = client.get(reverse("home"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("training:decide_request", args=[enrollment.pk]),
+            {"decision": "approve", "note": "Silakan ikut"},
+        )
+
+    enrollment.refresh_from_db()
+    assert "pending-request" in home.content.decode()
+    assert (enrollment.status, enrollment.decision_note) == ("approved", "Silakan ikut")
+    assert mailoutbox[-1].to == [employee.email]
+    assert "Silakan ikut" in mailoutbox[-1].body
+    assert mailoutbox[-1].attachments[0][0] == "undangan.ics"
+
+
+def test_only_direct_supervisor_can_decide(client, person):
+    employee = CivilServantFactory(supervisor=CivilServantFactory())
+    enrollment = EnrollmentFactory(
+        civil_servant=employee, status="requested", session__start=days_ahead(9)
+    )
+
+    response = client.post(
+        reverse("training:decide_request", args=[enrollment.pk]), {"decision": "approve"}
+    )
+
+    enrollment.refresh_from_db()
+    assert response.status_code == 404
+    assert enrollment.status == "requested"
+
+
+def test_cancel_email_carries_ical_cancel_with_same_uid(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    person = CivilServantFactory()
+    session = SessionFactory(start=days_ahead(9))
+    now = timezone.now()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment = enroll(session=session, person=person, actor=None, now=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_enrollment(enrollment=enrollment, actor=None, now=now)
+
+    invite = icalendar.Calendar.from_ical(mailoutbox[0].attachments[0][1])
+    cancel = icalendar.Calendar.from_ical(mailoutbox[1].attachments[0][1])
+    invite_event, cancel_event = invite.walk("VEVENT")[0], cancel.walk("VEVENT")[0]
+    assert (str(invite["method"]), str(cancel["method"])) == ("REQUEST", "CANCEL")
+    assert cancel_event["uid"] == invite_event["uid"]
+    assert str(cancel_event["status"]) == "CANCELLED"
+    assert cancel_event["sequence"] >= invite_event["sequence"]
+    assert Enrollment.objects.get(pk=enrollment.pk).status == "cancelled"
+
+
+def test_promotion_email_tells_waitlisted_person(mailoutbox, django_capture_on_commit_callbacks):
+    session = SessionFactory(start=days_ahead(9), capacity=1)
+    first, second = CivilServantFactory(), CivilServantFactory()
+    now = timezone.now()
+    holder = enroll(session=session, person=first, actor=None, now=now)
+    enroll(session=session, person=second, actor=None, now=now)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_enrollment(enrollment=holder, actor=None, now=now)
+
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([first.email, second.email])
+    promoted = next(m for m in mailoutbox if m.to == [second.email])
+    assert promoted.subject.startswith("Ada kursi kosong untuk Anda")
