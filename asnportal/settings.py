@@ -207,6 +207,14 @@ PNS_YEARLY_TARGET_JP = env.int("PNS_YEARLY_TARGET_JP", default=20)
 PPPK_YEARLY_CAP_JP = env.int("PPPK_YEARLY_CAP_JP", default=24)
 CONFLICT_SCAN_DAYS = env.int("CONFLICT_SCAN_DAYS", default=14)
 ESCALATION_DAYS_BEFORE = env.int("ESCALATION_DAYS_BEFORE", default=3)
+# Reminders: attempts before "failed", backoff base, when a "sending" row is stale.
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=30)
+REMINDER_STALE_SECONDS = env.int("REMINDER_STALE_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE = {
+    "scan-conflicts": {"task": "training.conflict_tasks.scan_conflicts", "schedule": 15 * 60},
+    "sweep-reminders": {"task": "training.conflict_tasks.sweep_reminders", "schedule": 5 * 60},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -7,4 +7,5 @@ app_name = "training"
 urlpatterns = [
     path("kepegawaian/", include("training.hr.urls")),
     path("", include("training.selfservice.urls")),
+    path("bentrok/", include("training.notifications.urls")),
 ]

@@ -1,0 +1,334 @@
+"""Reminders: recorded once, claimed once, sent once; retries, escalation, resolution."""
+
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection
+
+from tests.factories import (
+    CivilServantFactory,
+    EnrollmentFactory,
+    ScheduleEntryFactory,
+    SessionFactory,
+    local,
+)
+from training import reminders
+from training.conflicts import conflicts_for_person
+from training.models import ConflictResolution, Enrollment, Notification, Reminder, TrainingSession
+from training.notifications import services
+
+pytestmark = pytest.mark.django_db
+# Sessions in the fixtures are on Monday 7 December 2026, 08.00-12.00 WIB.
+NOW = local(2026, 12, 1, 8)
+ESCALATION_TIME = local(2026, 12, 5, 8)
+
+
+class FlakyBackend(EmailBackend):
+    """The locmem backend, failing the first ``failures`` messages (a mail server outage)."""
+
+    failures = 0
+
+    def send_messages(self, messages):
+        if FlakyBackend.failures > 0:
+            FlakyBackend.failures -= 1
+            raise ConnectionRefusedError("SMTP server down")
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def clash():
+    supervisor = CivilServantFactory(name="Atasan")
+    person = CivilServantFactory(name="Pegawai Bentrok", supervisor=supervisor)
+    enrollment = EnrollmentFactory(civil_servant=person)
+    entry = ScheduleEntryFactory(civil_servant=person, note="Shift loket")
+    return enrollment, entry
+
+
+def scan(django_capture_on_commit_callbacks, now=NOW):
+    with django_capture_on_commit_callbacks(execute=True):
+        return reminders.scan(now=now)
+
+
+def conflict_mails():
+    return [m for m in mail.outbox if m.subject.startswith("Bentrok jadwal")]
+
+
+def test_scan_conflict_sends_one_email_and_notification(clash, django_capture_on_commit_callbacks):
+    enrollment, _entry = clash
+
+    scan(django_capture_on_commit_callbacks)
+
+    [message] = conflict_mails()
+    assert message.to == [enrollment.civil_servant.email]
+    assert message.subject == f"Bentrok jadwal: {enrollment.session.program.title}"
+    assert "Shift dinas: Shift loket (Senin, 7 Desember 2026, 07.00–14.00 WIB)" in message.body
+    assert "Senin, 7 Desember 2026, 08.00–12.00 WIB" in message.body
+    reminder = Reminder.objects.get(kind=Reminder.Kind.CONFLICT)
+    assert (reminder.status, reminder.attempts) == (Reminder.Status.SENT, 1)
+    notification = Notification.objects.get(reminder__kind="conflict")
+    assert notification.title == message.subject
+    assert notification.url == f"/bentrok/{enrollment.pk}/pindah/"
+
+
+def test_scan_twice_records_and_sends_once(clash, django_capture_on_commit_callbacks):
+    scan(django_capture_on_commit_callbacks)
+    scan(django_capture_on_commit_callbacks, now=NOW + datetime.timedelta(minutes=15))
+
+    assert Reminder.objects.filter(kind=Reminder.Kind.CONFLICT).count() == 1
+    assert len(conflict_mails()) == 1
+    assert Notification.objects.filter(reminder__kind="conflict").count() == 1
+
+
+def test_send_reminder_second_claim_refused(clash):
+    enrollment, _entry = clash
+    reminders.record(
+        reminders.conflict_reminder_rows(
+            conflicts_for_person(person_id=enrollment.civil_servant_id, now=NOW), now=NOW
+        )
+    )
+    reminder = Reminder.objects.get()
+
+    first = reminders.send_reminder(reminder_id=reminder.pk, now=NOW)
+    second = reminders.send_reminder(reminder_id=reminder.pk, now=NOW)
+
+    assert (first, second) == (reminders.Outcome.SENT, reminders.Outcome.NOT_CLAIMED)
+    assert len(mail.outbox) == 1
+
+
+def test_send_raising_is_retried_and_sent_once(clash, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.training.test_reminders.FlakyBackend"
+    FlakyBackend.failures = 2
+
+    scan(django_capture_on_commit_callbacks)
+
+    reminder = Reminder.objects.get(kind=Reminder.Kind.CONFLICT)
+    assert (reminder.status, reminder.attempts, reminder.last_error) == (
+        Reminder.Status.SENT,
+        3,
+        "",
+    )
+    assert len(conflict_mails()) == 1
+    assert Notification.objects.filter(reminder__kind="conflict").count() == 1
+
+
+def test_send_failing_every_time_ends_failed_with_reason(
+    clash, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.training.test_reminders.FlakyBackend"
+    settings.REMINDER_MAX_ATTEMPTS = 3
+    FlakyBackend.failures = 10
+
+    scan(django_capture_on_commit_callbacks)
+
+    reminder = Reminder.objects.get(kind=Reminder.Kind.CONFLICT)
+    assert (reminder.status, reminder.attempts, reminder.last_error) == (
+        Reminder.Status.FAILED,
+        3,
+        "ConnectionRefusedError: SMTP server down",
+    )
+    assert mail.outbox == []
+    FlakyBackend.failures = 0
+
+
+def test_retry_delay_backs_off_exponentially(settings):
+    settings.REMINDER_RETRY_BASE_SECONDS = 30
+
+    assert [reminders.retry_delay(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+
+
+def test_sweep_resends_stale_sending_and_pending(clash, django_capture_on_commit_callbacks):
+    enrollment, _entry = clash
+    rows = reminders.conflict_reminder_rows(
+        conflicts_for_person(person_id=enrollment.civil_servant_id, now=NOW), now=NOW
+    )
+    reminders.record(rows)
+    reminder = Reminder.objects.get()
+    # A worker claimed it and died before sending.
+    assert reminders.claim(reminder_id=reminder.pk, now=NOW)
+
+    assert reminders.sweep(now=NOW + datetime.timedelta(minutes=1)) == 0
+    queued = reminders.sweep(now=NOW + datetime.timedelta(minutes=11))
+
+    reminder.refresh_from_db()
+    assert (queued, reminder.status, reminder.attempts) == (1, Reminder.Status.SENT, 2)
+    assert len(mail.outbox) == 1
+
+
+def test_resolved_conflict_gets_no_reminder(clash, django_capture_on_commit_callbacks):
+    enrollment, _entry = clash
+    [conflict] = conflicts_for_person(person_id=enrollment.civil_servant_id, now=NOW)
+    services.mark_resolved(
+        enrollment=enrollment,
+        fingerprint=conflict.fingerprint,
+        note="Rekan menggantikan",
+        actor=enrollment.civil_servant.user,
+    )
+
+    scan(django_capture_on_commit_callbacks, now=ESCALATION_TIME)
+
+    assert Reminder.objects.filter(kind__in=["conflict", "escalation"]).count() == 0
+    assert conflict_mails() == []
+
+
+def test_resolution_after_recording_skips_pending_reminder(clash):
+    enrollment, _entry = clash
+    [conflict] = conflicts_for_person(person_id=enrollment.civil_servant_id, now=NOW)
+    reminders.record(reminders.conflict_reminder_rows([conflict], now=NOW))
+    reminder = Reminder.objects.get()
+    ConflictResolution.objects.create(
+        enrollment=enrollment, fingerprint=conflict.fingerprint, note="Tukar shift"
+    )
+
+    outcome = reminders.send_reminder(reminder_id=reminder.pk, now=NOW)
+
+    reminder.refresh_from_db()
+    assert (outcome, reminder.status) == (reminders.Outcome.SKIPPED, Reminder.Status.SKIPPED)
+    assert mail.outbox == []
+
+
+def test_moved_shift_stops_reminders(clash, django_capture_on_commit_callbacks):
+    enrollment, entry = clash
+    scan(django_capture_on_commit_callbacks)
+    entry.start, entry.end = local(2026, 12, 7, 13), local(2026, 12, 7, 20)
+    entry.save()
+
+    scan(django_capture_on_commit_callbacks, now=ESCALATION_TIME)
+
+    assert Reminder.objects.filter(kind="conflict").count() == 1
+    assert Reminder.objects.filter(kind="escalation").count() == 0
+    assert len(conflict_mails()) == 1
+
+
+def test_changed_conflict_times_new_reminder(clash, django_capture_on_commit_callbacks):
+    enrollment, entry = clash
+    scan(django_capture_on_commit_callbacks)
+    entry.start = local(2026, 12, 7, 9)
+    entry.save()
+
+    scan(django_capture_on_commit_callbacks, now=NOW + datetime.timedelta(minutes=15))
+
+    assert Reminder.objects.filter(kind="conflict", status="sent").count() == 2
+    assert len(conflict_mails()) == 2
+    assert "09.00–14.00 WIB" in conflict_mails()[1].body
+
+
+def test_switch_session_stops_reminders(clash, django_capture_on_commit_callbacks):
+    enrollment, _entry = clash
+    free = SessionFactory(
+        program=enrollment.session.program,
+        district=enrollment.session.district,
+        start=local(2026, 12, 7, 14),
+        end=local(2026, 12, 7, 17),
+    )
+    scan(django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.switch_session(enrollment=enrollment, to_session=free, actor=None, now=NOW)
+    scan(django_capture_on_commit_callbacks, now=ESCALATION_TIME)
+
+    enrollment.refresh_from_db()
+    assert (enrollment.status, new.status) == ("cancelled", "approved")
+    assert Reminder.objects.filter(kind__in=["conflict", "escalation"]).count() == 1
+    assert len(conflict_mails()) == 1
+
+
+def test_escalation_to_supervisor_exactly_once(clash, django_capture_on_commit_callbacks):
+    enrollment, entry = clash
+    supervisor = enrollment.civil_servant.supervisor
+
+    scan(django_capture_on_commit_callbacks, now=ESCALATION_TIME)
+    entry.start = local(2026, 12, 7, 9)  # a changed conflict: a new reminder, no new escalation
+    entry.save()
+    scan(django_capture_on_commit_callbacks, now=ESCALATION_TIME + datetime.timedelta(hours=1))
+    scan(django_capture_on_commit_callbacks, now=ESCALATION_TIME + datetime.timedelta(days=1))
+
+    escalations = [m for m in mail.outbox if m.to == [supervisor.email]]
+    assert len(escalations) == 1
+    assert escalations[0].subject.startswith("Bentrok jadwal belum terselesaikan")
+    assert Reminder.objects.get(kind="escalation").recipient == supervisor
+
+
+def test_no_escalation_before_the_window(clash, django_capture_on_commit_callbacks):
+    scan(django_capture_on_commit_callbacks)
+
+    assert Reminder.objects.filter(kind="escalation").count() == 0
+
+
+def test_cancelled_session_gets_nothing(clash, django_capture_on_commit_callbacks):
+    enrollment, _entry = clash
+    TrainingSession.objects.filter(pk=enrollment.session_id).update(status="cancelled")
+
+    scan(django_capture_on_commit_callbacks, now=local(2026, 12, 6, 9))
+
+    assert Reminder.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_before_session_reminders_with_ics(django_capture_on_commit_callbacks):
+    enrollment = EnrollmentFactory()
+    waiting = EnrollmentFactory(
+        session=enrollment.session, status=Enrollment.Status.WAITLISTED, waitlisted_at=NOW
+    )
+
+    scan(django_capture_on_commit_callbacks, now=local(2026, 11, 30, 9))
+    scan(django_capture_on_commit_callbacks, now=local(2026, 12, 6, 9))
+    scan(django_capture_on_commit_callbacks, now=local(2026, 12, 6, 10))
+
+    assert [m.subject for m in mail.outbox] == [
+        f"Satu minggu lagi: {enrollment.session.program.title}",
+        f"Besok: {enrollment.session.program.title}",
+    ]
+    assert {tuple(m.to) for m in mail.outbox} == {(enrollment.civil_servant.email,)}
+    name, content, mimetype = mail.outbox[1].attachments[0]
+    assert (name, mimetype.split(";")[0]) == ("sesi.ics", "text/calendar")
+    assert "BEGIN:VEVENT" in content
+    assert not Reminder.objects.filter(enrollment=waiting).exists()
+
+
+def test_recheck_person_records_new_conflict(clash, django_capture_on_commit_callbacks):
+    enrollment, _entry = clash
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.queue_person_recheck(enrollment.civil_servant_id)
+
+    assert Reminder.objects.filter(kind="conflict", enrollment=enrollment).count() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_scan_twice_concurrently_records_once():
+    person = CivilServantFactory()
+    enrollments = [
+        EnrollmentFactory(
+            civil_servant=person,
+            session=SessionFactory(start=local(2026, 12, day, 8), end=local(2026, 12, day, 12)),
+        )
+        for day in (3, 4, 7)
+    ]
+    for item in enrollments:
+        ScheduleEntryFactory(civil_servant=person, start=item.session.start, end=item.session.end)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            reminders.scan(now=NOW)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Reminder.objects.filter(kind="conflict").count() == 3
+    assert Reminder.objects.filter(kind="escalation").count() == 1
+    assert len(mail.outbox) == 4 + 3  # 3 conflicts, 1 escalation; 3 seven-day reminders

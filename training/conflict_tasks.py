@@ -1,0 +1,58 @@
+"""Celery tasks of the conflicts area: they take ids, call one function, are idempotent."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import reminders
+
+
+@shared_task
+def scan_conflicts() -> dict:
+    """Record the reminders due in the scan window and queue their sending (beat)."""
+    return reminders.scan(now=timezone.now())
+
+
+@shared_task
+def recheck_person(person_id: int) -> int:
+    """Re-check one person's conflicts after their enrolment or schedule changed."""
+    return reminders.recheck_person(person_id=person_id, now=timezone.now())
+
+
+@shared_task
+def sweep_reminders() -> int:
+    """Queue again the reminders left pending or stuck while sending (beat)."""
+    return reminders.sweep(now=timezone.now())
+
+
+@shared_task
+def send_reminders(reminder_ids: list[int]) -> dict:
+    """Send a batch of reminders; failed ones come back one by one with backoff."""
+    outcomes = {}
+    for reminder_id in reminder_ids:
+        outcome = reminders.send_reminder(reminder_id=reminder_id, now=timezone.now())
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        if outcome == reminders.Outcome.RETRY:
+            retry_reminder.apply_async(
+                (reminder_id,), countdown=reminders.retry_delay(_attempts(reminder_id))
+            )
+    return outcomes
+
+
+@shared_task
+def retry_reminder(reminder_id: int) -> str:
+    """Send one reminder again; back off exponentially while it keeps failing.
+
+    The row's ``attempts`` counts the tries and ends the chain as ``failed``.
+    """
+    outcome = reminders.send_reminder(reminder_id=reminder_id, now=timezone.now())
+    if outcome == reminders.Outcome.RETRY:
+        retry_reminder.apply_async(
+            (reminder_id,), countdown=reminders.retry_delay(_attempts(reminder_id))
+        )
+    return outcome
+
+
+def _attempts(reminder_id: int) -> int:
+    from .models import Reminder
+
+    return Reminder.objects.filter(pk=reminder_id).values_list("attempts", flat=True).first() or 1

@@ -1,0 +1,1 @@
+"""Conflict pages of a civil servant (resolve, switch, cancel), notifications, HR panel."""

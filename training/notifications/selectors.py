@@ -1,0 +1,70 @@
+"""Reads of the conflicts area for pages: the person's conflicts, notifications, HR panel."""
+
+import datetime
+from collections import defaultdict
+
+from districts.scoping import Scope
+
+from ..conflicts import Conflict, conflicts_for_person, conflicts_for_session
+from ..models import Enrollment, Notification, Reminder, TrainingSession
+
+
+def person_conflicts(*, scope: Scope, now: datetime.datetime) -> list[dict]:
+    """Return the person's enrolments that have conflicts, soonest first."""
+    found = conflicts_for_person(person_id=scope.person_id, now=now)
+    by_enrollment: dict[int, list[Conflict]] = defaultdict(list)
+    for item in found:
+        by_enrollment[item.enrollment_id].append(item)
+    enrollments = scope.filter(
+        Enrollment.objects.filter(pk__in=list(by_enrollment)).select_related(
+            "session__program", "session__district", "session__venue"
+        )
+    ).order_by("session__start")
+    return [
+        {
+            "enrollment": enrollment,
+            "conflicts": by_enrollment[enrollment.pk],
+            "open": any(not item.resolved for item in by_enrollment[enrollment.pk]),
+        }
+        for enrollment in enrollments
+    ]
+
+
+def open_conflict(*, enrollment: Enrollment, fingerprint: str, now: datetime.datetime):
+    """Return the enrolment's conflict with ``fingerprint`` if it still exists, else None."""
+    for item in conflicts_for_person(person_id=enrollment.civil_servant_id, now=now):
+        if item.enrollment_id == enrollment.pk and item.fingerprint == fingerprint:
+            return item
+    return None
+
+
+def notifications(*, scope: Scope, limit: int = 100):
+    return scope.filter(Notification.objects.all()).order_by("-created_at", "-pk")[:limit]
+
+
+def unread_count(person_id: int | None) -> int:
+    if person_id is None:
+        return 0
+    return Notification.objects.filter(recipient_id=person_id, read_at__isnull=True).count()
+
+
+def session_conflict_panel(*, session: TrainingSession) -> dict:
+    """Return, for HR, the session's unresolved conflicts by person and the reminders sent."""
+    found = [item for item in conflicts_for_session(session_id=session.pk) if not item.resolved]
+    enrollments = {
+        item.pk: item
+        for item in Enrollment.objects.filter(
+            pk__in={c.enrollment_id for c in found}
+        ).select_related("civil_servant")
+    }
+    rows = [
+        {"enrollment": enrollments[item.enrollment_id], "conflict": item}
+        for item in found
+        if item.enrollment_id in enrollments
+    ]
+    reminders = (
+        Reminder.objects.filter(enrollment__session=session)
+        .select_related("recipient", "enrollment__civil_servant")
+        .order_by("-created_at", "-pk")
+    )
+    return {"session": session, "rows": rows, "reminders": list(reminders)}

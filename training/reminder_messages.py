@@ -1,0 +1,170 @@
+"""What a reminder says, composed from the current data, in Indonesian."""
+
+import dataclasses
+import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from districts.localtime import format_range
+
+from .conflicts import Conflict, clashing_session_ids, conflicts_for_person
+from .models import Enrollment, Reminder, TrainingSession
+
+
+@dataclasses.dataclass
+class Message:
+    subject: str
+    body: str
+    to: list[str]
+    url: str
+    attachments: list[tuple[str, bytes, str]] = dataclasses.field(default_factory=list)
+
+
+def link(name: str, *args) -> str:
+    return settings.PORTAL_BASE_URL + reverse(name, args=args)
+
+
+def switch_options(enrollment: Enrollment, *, now: datetime.datetime) -> list[TrainingSession]:
+    """Return the other open sessions of the same program with a seat, that do not clash."""
+    candidates = list(
+        TrainingSession.objects.filter(
+            program_id=enrollment.session.program_id,
+            status=TrainingSession.Status.PUBLISHED,
+            start__gt=now,
+        )
+        .exclude(pk=enrollment.session_id)
+        .exclude(
+            enrollments__civil_servant_id=enrollment.civil_servant_id,
+            enrollments__status__in=Enrollment.ACTIVE,
+        )
+        .annotate(
+            taken=Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING))
+        )
+        .select_related("district", "venue", "program")
+        .order_by("start")
+    )
+    open_ones = [item for item in candidates if item.taken < item.capacity]
+    clashing = clashing_session_ids(
+        person_id=enrollment.civil_servant_id, session_ids=[item.pk for item in open_ones]
+    )
+    return [item for item in open_ones if item.pk not in clashing]
+
+
+def describe(conflict: Conflict, zone: str) -> str:
+    """Return e.g. ``Shift dinas: Loket (Senin, 7 Desember 2026, 07.00–09.00 WIB)``."""
+    return f"{conflict.label} ({format_range(conflict.other_start, conflict.other_end, zone)})"
+
+
+def compose(reminder: Reminder, *, now: datetime.datetime) -> Message | None:
+    """Return the message for ``reminder``, or None when it is no longer needed."""
+    enrollment = reminder.enrollment
+    session = enrollment.session
+    if (
+        enrollment.status not in Enrollment.ACTIVE
+        or session.status == TrainingSession.Status.CANCELLED
+        or session.start <= now
+    ):
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        if reminder.kind in (Reminder.Kind.CONFLICT, Reminder.Kind.ESCALATION):
+            return _conflict_message(reminder, enrollment, session, now=now)
+        return _before_session_message(reminder, enrollment, session, now=now)
+
+
+def _open_conflicts(enrollment: Enrollment, *, now: datetime.datetime) -> list[Conflict]:
+    return [
+        item
+        for item in conflicts_for_person(person_id=enrollment.civil_servant_id, now=now)
+        if item.enrollment_id == enrollment.pk and not item.resolved
+    ]
+
+
+def _conflict_message(reminder, enrollment, session, *, now) -> Message | None:
+    open_conflicts = _open_conflicts(enrollment, now=now)
+    if reminder.kind == Reminder.Kind.CONFLICT:
+        open_conflicts = [
+            item for item in open_conflicts if item.fingerprint == reminder.fingerprint
+        ]
+    if not open_conflicts:
+        return None
+    zone = session.district.time_zone
+    context = {
+        "person": enrollment.civil_servant,
+        "recipient": reminder.recipient,
+        "session": session,
+        "when": format_range(session.start, session.end, zone),
+        "clashes": [describe(item, zone) for item in open_conflicts],
+        "options": [
+            {"session": item, "when": format_range(item.start, item.end, item.district.time_zone)}
+            for item in switch_options(enrollment, now=now)
+        ],
+        "conflicts_url": link("training:conflicts"),
+        "switch_url": link("training:conflict_switch", enrollment.pk),
+        "cancel_url": link("training:conflict_cancel", enrollment.pk),
+        "resolve_url": link(
+            "training:conflict_resolve", enrollment.pk, open_conflicts[0].fingerprint
+        ),
+        "days": settings.ESCALATION_DAYS_BEFORE,
+    }
+    if reminder.kind == Reminder.Kind.ESCALATION:
+        subject = _("Unresolved schedule clash of %(name)s: %(title)s") % {
+            "name": enrollment.civil_servant.full_name,
+            "title": session.program.title,
+        }
+        body = render_to_string("emails/conflict_escalation.txt", context)
+        url = link("training:conflicts")
+    else:
+        subject = _("Schedule clash: %(title)s") % {"title": session.program.title}
+        body = render_to_string("emails/conflict_reminder.txt", context)
+        url = context["switch_url"]
+    to = [reminder.recipient.email] if reminder.recipient.email else []
+    return Message(
+        subject=subject, body=body, to=to, url=url.removeprefix(settings.PORTAL_BASE_URL)
+    )
+
+
+def _before_session_message(reminder, enrollment, session, *, now) -> Message | None:
+    from .selfservice import ical
+
+    if (
+        enrollment.status != Enrollment.Status.APPROVED
+        or session.status != TrainingSession.Status.PUBLISHED
+    ):
+        return None
+    zone = session.district.time_zone
+    days = 1 if reminder.kind == Reminder.Kind.BEFORE_1_DAY else 7
+    context = {
+        "person": enrollment.civil_servant,
+        "session": session,
+        "when": format_range(session.start, session.end, zone),
+        "days": days,
+        "session_url": link("training:session", session.pk),
+    }
+    subject = (_("Tomorrow: %(title)s") if days == 1 else _("In one week: %(title)s")) % {
+        "title": session.program.title
+    }
+    person = enrollment.civil_servant
+    ics = ical.invitation(session, person=person, now=now)
+    return Message(
+        subject=subject,
+        body=render_to_string("emails/session_reminder.txt", context),
+        to=[person.email] if person.email else [],
+        url=reverse("training:session", args=[session.pk]),
+        attachments=[("sesi.ics", ics, "text/calendar; method=REQUEST; charset=utf-8")],
+    )
+
+
+def deliver(message: Message) -> int:
+    """Send the email (nothing when the person has no address); return messages sent."""
+    if not message.to:
+        return 0
+    email = EmailMessage(subject=message.subject, body=message.body, to=message.to)
+    for name, content, mimetype in message.attachments:
+        email.attach(name, content, mimetype)
+    return email.send()

@@ -1,0 +1,276 @@
+"""Reminders: recorded before they are sent, claimed once, sent once.
+
+The life of a :class:`~training.models.Reminder`:
+
+1. **Record.** A scan writes one row per message under the unique key
+   ``(enrollment, kind, fingerprint)`` with ``bulk_create(ignore_conflicts=True)``:
+   a second beat, a retried task or two scans at the same time add nothing.
+2. **Dispatch.** After the commit, the ids of fresh pending rows are queued to
+   Celery in batches (:func:`dispatch_pending`). A broker outage only delays
+   them: :func:`sweep` queues again whatever is still pending.
+3. **Claim.** :func:`claim` moves a row from ``pending`` to ``sending`` with one
+   conditional ``UPDATE ... WHERE status = 'pending'``; only the caller that
+   changed the row sends it, so a message queued twice is sent once.
+4. **Send.** The message is composed from the current data: a conflict that is
+   resolved or gone, a cancelled session or enrolment, make the row
+   ``skipped``. The in-portal notification is written (once per row), then the
+   email goes out and the row becomes ``sent``. A failure puts the row back to
+   ``pending`` with the error and the attempt count; after
+   ``settings.REMINDER_MAX_ATTEMPTS`` it ends ``failed`` with the reason.
+5. **Sweep.** Rows left ``sending`` longer than ``settings.REMINDER_STALE_SECONDS``
+   (a worker killed mid-send) go back to ``pending`` and are queued again.
+   The only window for a duplicate is a worker dying between the mail
+   server's acceptance and the ``UPDATE`` to ``sent`` (milliseconds).
+"""
+
+import datetime
+import enum
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+
+from districts.models import CivilServant
+
+from .conflicts import (
+    Conflict,
+    ConflictKind,
+    conflicts_for_person,
+    conflicts_in_window,
+    fingerprint,
+)
+from .models import Enrollment, Notification, Reminder, TrainingSession
+
+BATCH_SIZE = 100
+
+
+class Outcome(enum.StrEnum):
+    SENT = "sent"
+    SKIPPED = "skipped"
+    NOT_CLAIMED = "not_claimed"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+# --------------------------------------------------------------------------
+# Recording
+# --------------------------------------------------------------------------
+
+
+def _wants_reminder(conflict: Conflict, now: datetime.datetime) -> bool:
+    if conflict.resolved or conflict.enrollment_id is None or conflict.session_start <= now:
+        return False
+    # Two enrolments clashing are one conflict seen from both sides: the newer
+    # enrolment (the one that made the clash) carries the reminder.
+    return conflict.kind != ConflictKind.ENROLLMENT or conflict.enrollment_id > conflict.other_id
+
+
+def conflict_reminder_rows(conflicts: Iterable[Conflict], *, now: datetime.datetime) -> list:
+    """Return unsaved reminders for new conflicts and for escalations now due."""
+    wanted = [item for item in conflicts if _wants_reminder(item, now)]
+    rows = [
+        Reminder(
+            enrollment_id=item.enrollment_id,
+            kind=Reminder.Kind.CONFLICT,
+            fingerprint=item.fingerprint,
+            recipient_id=item.person_id,
+        )
+        for item in wanted
+    ]
+    horizon = now + datetime.timedelta(days=settings.ESCALATION_DAYS_BEFORE)
+    due = {item.enrollment_id: item.person_id for item in wanted if item.session_start <= horizon}
+    if due:
+        supervisors = dict(
+            CivilServant.objects.filter(pk__in=set(due.values()), supervisor__isnull=False)
+            .order_by()
+            .values_list("pk", "supervisor_id")
+        )
+        # One escalation per enrolment, ever: the empty fingerprint is the key.
+        rows += [
+            Reminder(
+                enrollment_id=enrollment_id,
+                kind=Reminder.Kind.ESCALATION,
+                fingerprint="",
+                recipient_id=supervisors[person_id],
+            )
+            for enrollment_id, person_id in due.items()
+            if person_id in supervisors
+        ]
+    return rows
+
+
+def before_session_rows(*, now: datetime.datetime) -> list:
+    """Return unsaved 7-day and 1-day reminders for approved participants."""
+    day = datetime.timedelta(days=1)
+    windows = [
+        (Reminder.Kind.BEFORE_1_DAY, now, now + day),
+        (Reminder.Kind.BEFORE_7_DAYS, now + day, now + 7 * day),
+    ]
+    rows = []
+    for kind, low, high in windows:
+        found = (
+            Enrollment.objects.filter(
+                status=Enrollment.Status.APPROVED,
+                session__status=TrainingSession.Status.PUBLISHED,
+                session__start__gt=low,
+                session__start__lte=high,
+            )
+            .order_by()
+            .values_list("pk", "civil_servant_id", "session_id", "session__start", "session__end")
+        )
+        rows += [
+            Reminder(
+                enrollment_id=pk,
+                kind=kind,
+                # A rescheduled session is a new date to be reminded of.
+                fingerprint=fingerprint(kind, (session, start, end), (session, start, end)),
+                recipient_id=person,
+            )
+            for pk, person, session, start, end in found
+        ]
+    return rows
+
+
+def record(rows: list) -> None:
+    """Write reminders, skipping any whose key already exists (set-based, race-free)."""
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+
+
+def scan(*, now: datetime.datetime) -> dict:
+    """Record every reminder due in the next ``CONFLICT_SCAN_DAYS`` days; queue their sending."""
+    end = now + datetime.timedelta(days=settings.CONFLICT_SCAN_DAYS)
+    conflicts = conflicts_in_window(start=now, end=end)
+    rows = conflict_reminder_rows(conflicts, now=now) + before_session_rows(now=now)
+    with transaction.atomic():
+        record(rows)
+        transaction.on_commit(dispatch_pending)
+    return {
+        "conflicts": len(conflicts),
+        "unresolved": sum(1 for item in conflicts if not item.resolved),
+        "candidates": len(rows),
+        "pending": Reminder.objects.filter(status=Reminder.Status.PENDING).count(),
+    }
+
+
+def recheck_person(*, person_id: int, now: datetime.datetime) -> int:
+    """Record reminders for the person's current conflicts; return how many are candidates."""
+    rows = conflict_reminder_rows(conflicts_for_person(person_id=person_id, now=now), now=now)
+    with transaction.atomic():
+        record(rows)
+        transaction.on_commit(dispatch_pending)
+    return len(rows)
+
+
+def queue_person_recheck(person_id: int) -> None:
+    """Re-check the person's conflicts after the current transaction commits.
+
+    Call it after any write that changes a person's enrolments or schedule.
+    """
+    from .conflict_tasks import recheck_person as task
+
+    transaction.on_commit(lambda: task.delay(person_id))
+
+
+# --------------------------------------------------------------------------
+# Dispatching and sweeping
+# --------------------------------------------------------------------------
+
+
+def _queue(ids: list[int]) -> int:
+    from .conflict_tasks import send_reminders
+
+    for start in range(0, len(ids), BATCH_SIZE):
+        send_reminders.delay(ids[start : start + BATCH_SIZE])
+    return len(ids)
+
+
+def dispatch_pending() -> int:
+    """Queue the rows never tried yet; return how many."""
+    ids = list(
+        Reminder.objects.filter(status=Reminder.Status.PENDING, attempts=0)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return _queue(ids)
+
+
+def sweep(*, now: datetime.datetime) -> int:
+    """Free rows stuck in ``sending``, queue every pending row not waiting for a retry."""
+    stale = now - datetime.timedelta(seconds=settings.REMINDER_STALE_SECONDS)
+    Reminder.objects.filter(status=Reminder.Status.SENDING, claimed_at__lt=stale).update(
+        status=Reminder.Status.PENDING
+    )
+    ids = list(
+        Reminder.objects.filter(status=Reminder.Status.PENDING)
+        .filter(Q(attempts=0) | Q(claimed_at__lt=stale) | Q(claimed_at__isnull=True))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return _queue(ids)
+
+
+# --------------------------------------------------------------------------
+# Claiming and sending
+# --------------------------------------------------------------------------
+
+
+def claim(*, reminder_id: int, now: datetime.datetime) -> bool:
+    """Take the row for sending; True only for the one caller that changed it."""
+    changed = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).update(
+        status=Reminder.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    return changed == 1
+
+
+def _finish(reminder_id: int, status: str, **fields) -> None:
+    Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING).update(
+        status=status, **fields
+    )
+
+
+def retry_delay(attempts: int) -> int:
+    """Return the seconds to wait before attempt ``attempts + 1`` (exponential backoff)."""
+    return settings.REMINDER_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+
+
+def send_reminder(*, reminder_id: int, now: datetime.datetime) -> Outcome:
+    """Claim, compose and send one reminder; return what happened."""
+    from .reminder_messages import compose, deliver
+
+    if not claim(reminder_id=reminder_id, now=now):
+        return Outcome.NOT_CLAIMED
+    reminder = Reminder.objects.select_related(
+        "recipient",
+        "enrollment__session__program",
+        "enrollment__session__district",
+        "enrollment__civil_servant",
+    ).get(pk=reminder_id)
+    try:
+        message = compose(reminder, now=now)
+        if message is None:
+            _finish(reminder_id, Reminder.Status.SKIPPED)
+            return Outcome.SKIPPED
+        with transaction.atomic():
+            Reminder.objects.filter(pk=reminder_id).update(
+                subject=message.subject[:255], body=message.body
+            )
+            Notification.objects.get_or_create(
+                reminder_id=reminder_id,
+                defaults={
+                    "recipient_id": reminder.recipient_id,
+                    "title": message.subject[:255],
+                    "body": message.body,
+                    "url": message.url,
+                },
+            )
+        deliver(message)
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the row
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+            _finish(reminder_id, Reminder.Status.FAILED, last_error=error)
+            return Outcome.FAILED
+        _finish(reminder_id, Reminder.Status.PENDING, last_error=error)
+        return Outcome.RETRY
+    _finish(reminder_id, Reminder.Status.SENT, sent_at=now, last_error="")
+    return Outcome.SENT
