@@ -47,3 +47,33 @@ def with_counts(queryset: QuerySet) -> QuerySet:
             "enrollments", filter=Q(enrollments__status=Enrollment.Status.WAITLISTED)
         ),
     )
+
+
+def roster(session: TrainingSession) -> dict[str, list[Enrollment]]:
+    """Return the session's enrolments by group, with the person's unit and rank."""
+    groups = {"enrolled": [], "requested": [], "waitlisted": [], "ended": []}
+    queryset = (
+        Enrollment.objects.filter(session=session)
+        .select_related("civil_servant__work_unit")
+        .order_by("civil_servant__name", "pk")
+    )
+    for enrollment in queryset:
+        if enrollment.status == Enrollment.Status.REQUESTED:
+            groups["requested"].append(enrollment)
+        elif enrollment.status == Enrollment.Status.WAITLISTED:
+            groups["waitlisted"].append(enrollment)
+        elif enrollment.status in Enrollment.ENDED:
+            groups["ended"].append(enrollment)
+        else:
+            groups["enrolled"].append(enrollment)
+    groups["waitlisted"].sort(key=lambda e: (e.waitlisted_at, e.pk))
+    return groups
+
+
+def enrollments_with(session: TrainingSession, statuses) -> QuerySet:
+    """Return the session's enrolments in ``statuses``, by name."""
+    return (
+        Enrollment.objects.filter(session=session, status__in=statuses)
+        .select_related("civil_servant__work_unit")
+        .order_by("civil_servant__name", "pk")
+    )

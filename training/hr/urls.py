@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import programs, sessions
+from .views import exports, programs, roster, sessions
 
 urlpatterns = [
     path("program/", programs.program_list, name="hr-programs"),
@@ -16,4 +16,13 @@ urlpatterns = [
     path("sesi/<int:pk>/ubah/", sessions.session_edit, name="hr-session-edit"),
     path("sesi/<int:pk>/terbitkan/", sessions.session_publish, name="hr-session-publish"),
     path("sesi/<int:pk>/batalkan/", sessions.session_cancel, name="hr-session-cancel"),
+    path("sesi/<int:pk>/peserta/tambah/", roster.roster_add, name="hr-roster-add"),
+    path(
+        "sesi/<int:pk>/peserta/<int:enrollment_pk>/<slug:action>/",
+        roster.enrollment_action,
+        name="hr-enrollment-action",
+    ),
+    path("sesi/<int:pk>/kehadiran/", roster.attendance, name="hr-attendance"),
+    path("sesi/<int:pk>/kelulusan/", roster.completion, name="hr-completion"),
+    path("sesi/<int:pk>/unduh.<slug:fmt>", exports.roster_export, name="hr-roster-export"),
 ]

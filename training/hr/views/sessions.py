@@ -16,6 +16,7 @@ from training.models import TrainingSession
 
 from .. import calendar_grid, scheduling, selectors
 from ..access import hr_scope
+from ..roster_forms import AddPeopleForm
 from ..session_forms import CancelForm, SessionFilterForm, SessionForm, initial_for
 
 REASON_NEEDED = gettext_lazy(
@@ -112,16 +113,16 @@ def session_create(request):
     )
 
 
-def _session_or_404(scope, pk):
+def session_or_404(scope, pk):
+    """Return the session in the HR scope, or raise Http404."""
     return scope.get_or_404(
         TrainingSession.objects.select_related("program", "district", "venue", "instructor"),
         pk=pk,
     )
 
 
-@login_required
-def session_detail(request, pk):
-    scope = hr_scope(request)
+def render_detail(request, scope, pk, *, add_form=None, status=200):
+    """Render the session page: details, roster, actions and history."""
     session = scope.get_or_404(
         selectors.with_counts(
             TrainingSession.objects.select_related("program", "district", "venue", "instructor")
@@ -130,16 +131,22 @@ def session_detail(request, pk):
     )
     context = {
         "session": session,
-        "cancel_form": CancelForm(),
+        "roster": selectors.roster(session),
+        "add_form": add_form or AddPeopleForm(session=session, people=scope.people()),
         "audit": session.audit_entries.select_related("actor__civil_servant")[:100],
     }
-    return render(request, "training/hr/session_detail.html", context)
+    return render(request, "training/hr/session_detail.html", context, status=status)
+
+
+@login_required
+def session_detail(request, pk):
+    return render_detail(request, hr_scope(request), pk)
 
 
 @login_required
 def session_edit(request, pk):
     scope = hr_scope(request)
-    session = _session_or_404(scope, pk)
+    session = session_or_404(scope, pk)
     form = SessionForm(
         request.POST or None, scope=scope, session=session, initial=initial_for(session)
     )
@@ -174,7 +181,7 @@ def session_edit(request, pk):
 @require_POST
 def session_publish(request, pk):
     scope = hr_scope(request)
-    session = _session_or_404(scope, pk)
+    session = session_or_404(scope, pk)
     try:
         scheduling.publish_session(session=session, actor=request.user)
     except ValidationError as exc:
@@ -187,7 +194,7 @@ def session_publish(request, pk):
 @login_required
 def session_cancel(request, pk):
     scope = hr_scope(request)
-    session = _session_or_404(scope, pk)
+    session = session_or_404(scope, pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
