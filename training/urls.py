@@ -6,6 +6,7 @@ app_name = "training"
 
 urlpatterns = [
     path("kepegawaian/", include("training.hr.urls")),
+    path("dasbor/", include("training.dashboards.urls")),
     path("", include("training.selfservice.urls")),
     path("bentrok/", include("training.notifications.urls")),
 ]

@@ -1,0 +1,153 @@
+"""Dashboard pages: thin views over ``Dashboard`` and the exports."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from districts.models import CivilServant
+from training.selectors import jp_progress
+
+from . import charts, exports
+from .access import viewer_for
+from .dashboard import TABLE_KEYS, Dashboard
+from .filters import FIRST_YEAR, DashboardFilterForm
+from .transcript import transcript
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _form(request):
+    viewer = viewer_for(request.user, request.GET.get("as") or None)
+    return DashboardFilterForm(request.GET, viewer=viewer, now=timezone.now())
+
+
+def _charts(dashboard: Dashboard) -> dict:
+    totals = dashboard.totals
+    tables = dashboard.tables()
+    unit_rows = sorted(tables["units"].rows, key=lambda row: -row["people"])[:12]
+    return {
+        "attainment": charts.stacked_bar(
+            _("JP attainment"),
+            [
+                (_("Reached target"), totals.reached, "reached"),
+                (_("Close (≥ 75 %)"), totals.close, "close"),
+                (_("Below 75 %"), totals.behind, "behind"),
+                (_("No JP yet"), totals.none, "none"),
+            ],
+        ),
+        "distribution": charts.bar_chart(
+            _("JP per person"),
+            [(row["bucket"], row["people"]) for row in tables["distribution"].rows],
+        ),
+        "trend": charts.line_chart(
+            _("JP credited by month"),
+            [(row["month"], row["jp_credited"]) for row in tables["trend"].rows],
+        ),
+        "units": charts.percent_bars(
+            _("Completion rate per work unit"),
+            [(row["unit"], row["completion_rate"]) for row in unit_rows],
+        ),
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    form = _form(request)
+    context = {"form": form, "viewer": form.viewer}
+    if form.is_valid():
+        criteria = form.criteria()
+        board = Dashboard(criteria)
+        tables = board.tables()
+        for key, table in tables.items():
+            spec = request.GET.get(f"sort_{key}")
+            if spec and table.sortable:
+                table.sort(spec)
+            table.extra["query"] = request.GET
+            export_query = QueryDict(mutable=True)
+            export_query.update(criteria.as_query())
+            if spec:
+                export_query[f"sort_{key}"] = spec
+            for fmt in EXPORT_FORMATS:
+                table.extra[fmt] = (
+                    reverse("training:dashboard-export", args=[key, fmt])
+                    + f"?{export_query.urlencode()}"
+                )
+        context.update(
+            board=board,
+            criteria=criteria,
+            tables=tables,
+            charts=_charts(board),
+            summary=board.summary(),
+            query=criteria.as_query(),
+        )
+    return render(
+        request,
+        "training/dashboards/dashboard.html",
+        context,
+        status=200 if form.is_valid() else 400,
+    )
+
+
+def _about(form, criteria) -> list[tuple[str, str]]:
+    about = [(_("Role"), str(criteria.viewer.role_label)), (_("Year"), str(criteria.year))]
+    for name in ("district", "unit", "kind", "program", "asn"):
+        value = form.cleaned_data.get(name)
+        if value:
+            label = dict(form.fields[name].choices).get(value, value)
+            about.append((str(form.fields[name].label), str(label)))
+    about.append((_("Generated"), timezone.localtime().strftime("%d-%m-%Y %H.%M")))
+    return about
+
+
+@login_required
+@require_GET
+def export(request, key: str, fmt: str):
+    if key not in TABLE_KEYS or fmt not in EXPORT_FORMATS:
+        raise Http404
+    form = _form(request)
+    if not form.is_valid():
+        return render(
+            request,
+            "training/dashboards/dashboard.html",
+            {"form": form, "viewer": form.viewer},
+            status=400,
+        )
+    criteria = form.criteria()
+    board = Dashboard(criteria, behind_limit=None)
+    if key == "budget" and not board.shows_budget:
+        raise Http404
+    table = board.table(key)
+    spec = request.GET.get(f"sort_{key}")
+    if spec and table.sortable:
+        table.sort(spec)
+    if fmt == "csv":
+        return exports.csv_response(table, year=criteria.year)
+    return exports.xlsx_response(table, year=criteria.year, about=_about(form, criteria))
+
+
+@login_required
+@require_GET
+def person(request, pk: int):
+    """Show the training record of one person the viewer may see (404 otherwise)."""
+    viewer = viewer_for(request.user, request.GET.get("as") or None)
+    person = viewer.scope.get_or_404(
+        CivilServant.objects.select_related("work_unit", "district", "supervisor"), pk=pk
+    )
+    now = timezone.now()
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and FIRST_YEAR <= int(year) <= now.year + 1 else now.year
+    return render(
+        request,
+        "training/dashboards/person.html",
+        {
+            "viewer": viewer,
+            "person": person,
+            "progress": jp_progress(person, year),
+            **transcript(person),
+        },
+    )
