@@ -137,20 +137,26 @@ def record(rows: list) -> None:
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
 
 
-def scan(*, now: datetime.datetime) -> dict:
-    """Record every reminder due in the next ``CONFLICT_SCAN_DAYS`` days; queue their sending."""
-    end = now + datetime.timedelta(days=settings.CONFLICT_SCAN_DAYS)
+def record_due(*, now: datetime.datetime, days: int | None = None) -> dict:
+    """Record every reminder due in the next ``days`` (``CONFLICT_SCAN_DAYS``); return numbers."""
+    end = now + datetime.timedelta(days=days or settings.CONFLICT_SCAN_DAYS)
     conflicts = conflicts_in_window(start=now, end=end)
     rows = conflict_reminder_rows(conflicts, now=now) + before_session_rows(now=now)
-    with transaction.atomic():
-        record(rows)
-        transaction.on_commit(dispatch_pending)
+    record(rows)
     return {
         "conflicts": len(conflicts),
         "unresolved": sum(1 for item in conflicts if not item.resolved),
         "candidates": len(rows),
         "pending": Reminder.objects.filter(status=Reminder.Status.PENDING).count(),
     }
+
+
+def scan(*, now: datetime.datetime) -> dict:
+    """Record the reminders due, then queue their sending to Celery after the commit."""
+    with transaction.atomic():
+        numbers = record_due(now=now)
+        transaction.on_commit(dispatch_pending)
+    return numbers
 
 
 def recheck_person(*, person_id: int, now: datetime.datetime) -> int:
@@ -208,6 +214,22 @@ def sweep(*, now: datetime.datetime) -> int:
         .values_list("pk", flat=True)
     )
     return _queue(ids)
+
+
+def send_pending(*, now: datetime.datetime) -> dict:
+    """Send, in this process, every pending row not waiting for a retry (no Celery)."""
+    stale = now - datetime.timedelta(seconds=settings.REMINDER_STALE_SECONDS)
+    ids = (
+        Reminder.objects.filter(status=Reminder.Status.PENDING)
+        .filter(Q(attempts=0) | Q(claimed_at__lt=stale) | Q(claimed_at__isnull=True))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    outcomes: dict[str, int] = {}
+    for reminder_id in list(ids):
+        outcome = send_reminder(reminder_id=reminder_id, now=now)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 # --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Reminders: recorded once, claimed once, sent once; retries, escalation, resolution."""
 
 import datetime
+import io
 import threading
 
 import pytest
@@ -300,7 +301,7 @@ def test_recheck_person_records_new_conflict(clash, django_capture_on_commit_cal
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_scan_twice_concurrently_records_once():
-    person = CivilServantFactory()
+    person = CivilServantFactory(supervisor=CivilServantFactory())
     enrollments = [
         EnrollmentFactory(
             civil_servant=person,
@@ -330,5 +331,37 @@ def test_scan_twice_concurrently_records_once():
 
     assert errors == []
     assert Reminder.objects.filter(kind="conflict").count() == 3
-    assert Reminder.objects.filter(kind="escalation").count() == 1
-    assert len(mail.outbox) == 4 + 3  # 3 conflicts, 1 escalation; 3 seven-day reminders
+    # Sessions on the 3rd and 4th are within 3 days: escalated; all three are within 7 days.
+    assert Reminder.objects.filter(kind="escalation").count() == 2
+    assert Reminder.objects.filter(kind="before_7d").count() == 3
+    assert Reminder.objects.exclude(status="sent").count() == 0
+    assert len(mail.outbox) == 3 + 2 + 3
+
+
+def test_scan_conflicts_command_records_and_sends_without_celery(clash, monkeypatch):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    out = io.StringIO()
+
+    call_command("scan_conflicts", stdout=out)
+    call_command("scan_conflicts", stdout=out)
+
+    first, second = out.getvalue().splitlines()
+    assert first.startswith("conflicts=1 unresolved=1 candidates=2 pending=2 sent=2 ")
+    assert second.startswith("conflicts=1 unresolved=1 candidates=2 pending=0 ")
+    assert len(mail.outbox) == 2
+
+
+def test_scan_conflicts_command_dry_run_records_nothing(clash, monkeypatch):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    out = io.StringIO()
+
+    call_command("scan_conflicts", "--dry-run", stdout=out)
+
+    assert out.getvalue().startswith("conflicts=1 unresolved=1 ")
+    assert Reminder.objects.count() == 0
