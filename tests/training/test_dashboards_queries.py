@@ -1,0 +1,124 @@
+"""The dashboard's figures take a constant number of queries, whatever the scope size."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from districts.models import CivilServant, ScheduleEntry
+from tests.factories import CivilServantFactory, SessionFactory, WorkUnitFactory, district, local
+from training.dashboards.access import viewer_for
+from training.dashboards.dashboard import Dashboard
+from training.dashboards.filters import Criteria
+from training.models import CompletionRecord, Enrollment
+
+NOW = local(2026, 11, 25, 12)
+FIGURE_QUERIES = 15
+PAGE_QUERIES = 30
+
+pytestmark = pytest.mark.django_db
+
+
+def team(size: int, prefix: int) -> CivilServant:
+    """Return a supervisor of ``size`` people in two units, half of them indirect reports."""
+    place = district()
+    units = [WorkUnitFactory(district=place), WorkUnitFactory(district=place)]
+    head = CivilServantFactory(district=place, work_unit=units[0])
+    past = SessionFactory(district=place, start=local(2026, 4, 6, 8), capacity=1000)
+    upcoming = SessionFactory(district=place, start=local(2026, 12, 7, 8), capacity=1000)
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"t{prefix}-{index}") for index in range(size)
+    )
+    people = []
+    for index, user in enumerate(users):
+        person = CivilServant(
+            user=user,
+            nip=f"1990010120150{prefix}{index:04d}",
+            asn_type="PPPK" if index % 3 == 0 else "PNS",
+            name=f"Anggota {prefix}-{index}",
+            gender="male",
+            birth_date=datetime.date(1990, 1, 1),
+            rank="III/a",
+            position_type="pelaksana",
+            position_title="Pelaksana",
+            work_unit=units[index % 2],
+            district=place,
+            supervisor=head,
+        )
+        person.save()
+        people.append(person)
+    CivilServant.objects.filter(pk__in=[p.pk for p in people[2::2]]).update(
+        supervisor=people[1]
+    )
+    Enrollment.objects.bulk_create(
+        Enrollment(session=past, civil_servant=person, status=status)
+        for person, status in zip(people, ["completed", "no_show", "attended"] * size, strict=False)
+    )
+    Enrollment.objects.bulk_create(
+        Enrollment(session=upcoming, civil_servant=person, status="approved") for person in people
+    )
+    CompletionRecord.objects.bulk_create(
+        CompletionRecord(
+            civil_servant=person,
+            program=past.program,
+            session=past,
+            district=place,
+            completion_date=datetime.date(2026, 4, 6),
+            jp_credited=8 * (index % 4),
+            passed=True,
+        )
+        for index, person in enumerate(people)
+    )
+    ScheduleEntry.objects.bulk_create(
+        ScheduleEntry(
+            civil_servant=person,
+            kind="duty_shift",
+            start=local(2026, 12, 7, 7),
+            end=local(2026, 12, 7, 14),
+        )
+        for person in people[::5]
+    )
+    return head
+
+
+def figure_queries(head: CivilServant) -> tuple[int, Dashboard]:
+    board = Dashboard(Criteria(viewer=viewer_for(head.user), year=2026, now=NOW))
+    with CaptureQueriesContext(connection) as context:
+        board.tables()
+        board.summary()
+    return len(context.captured_queries), board
+
+
+def test_dashboard_figure_queries_same_for_5_and_500_people():
+    small, small_board = figure_queries(team(5, 1))
+    large, large_board = figure_queries(team(500, 2))
+
+    assert small_board.totals.people == 5
+    assert large_board.totals.people == 500
+    assert large_board.conflicts.count == 100
+    assert small == large
+    assert large <= FIGURE_QUERIES
+
+
+@pytest.mark.parametrize("size", [5, 500])
+def test_dashboard_figures_within_query_budget(size, django_assert_max_num_queries):
+    head = team(size, 3)
+    board = Dashboard(Criteria(viewer=viewer_for(head.user), year=2026, now=NOW))
+
+    with django_assert_max_num_queries(FIGURE_QUERIES):
+        board.tables()
+        board.summary()
+    assert board.totals.people == size
+
+
+@pytest.mark.parametrize("size", [5, 500])
+def test_dashboard_page_within_query_budget(client, size, django_assert_max_num_queries):
+    head = team(size, 4)
+    client.force_login(head.user)
+
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        response = client.get(reverse("training:dashboard"), {"year": 2026})
+    assert response.status_code == 200
