@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "asnportal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -138,14 +138,15 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 # One catalogue per feature area, so that areas are translated independently;
 # Django merges them. Source strings are English, the catalogues Indonesian.
 LOCALE_PATHS = [
-    BASE_DIR / "locale" / area
-    for area in ("core", "hr", "self_service", "conflicts", "dashboards")
+    BASE_DIR / "locale" / area for area in ("core", "hr", "self_service", "conflicts", "dashboards")
 ]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Jakarta"
 FORMAT_MODULE_PATH = ["asnportal.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Off on purpose: with it on, every integer in a template (ids, years) gets a
+# dot ("2.026"). Figures use ``intcomma``/``floatformat:"g"``, which do group.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -114,5 +114,5 @@ def login(page, username: str, password: str = "pass-Word-123") -> None:
     page.goto(f"{page.base}/akun/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PASSWORD, CivilServantFactory, UserFactory, district, hr_officer
 
@@ -9,8 +10,9 @@ pytestmark = pytest.mark.django_db
 def test_login_with_nip_typed_with_spaces(client):
     person = CivilServantFactory(nip="198609262015051001")
 
-    response = client.post(reverse("login"), {"username": "19860926 201505 1 001",
-                                              "password": PASSWORD})
+    response = client.post(
+        reverse("login"), {"username": "19860926 201505 1 001", "password": PASSWORD}
+    )
 
     assert response.status_code == 302
     assert response.url == reverse("home")
@@ -20,8 +22,9 @@ def test_login_with_nip_typed_with_spaces(client):
 def test_login_with_wrong_password_says_so_in_indonesian(client):
     CivilServantFactory(nip="198609262015051001")
 
-    response = client.post(reverse("login"), {"username": "198609262015051001",
-                                              "password": "salah"})
+    response = client.post(
+        reverse("login"), {"username": "198609262015051001", "password": "salah"}
+    )
 
     assert response.status_code == 200
     assert "Masukkan NIP (atau nama pengguna) dan kata sandi yang benar." in response.text
@@ -111,3 +114,22 @@ def test_healthz_reports_a_broken_broker(client, settings):
     assert response.status_code == 503
     assert response.json()["checks"]["database"] == "ok"
     assert response.json()["checks"]["broker"].startswith("error")
+
+
+def test_browser_language_does_not_override_indonesian(client):
+    person = CivilServantFactory(name="Ayu")
+    client.force_login(person.user)
+
+    response = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"})
+
+    assert "Selamat datang, Ayu" in response.text
+
+
+def test_year_is_not_grouped_like_a_number(client):
+    person = CivilServantFactory()
+    client.force_login(person.user)
+
+    response = client.get(reverse("home"))
+
+    year = timezone.localdate().year
+    assert f"Pelatihan saya tahun {year}" in response.text
