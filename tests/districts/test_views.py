@@ -133,3 +133,40 @@ def test_year_is_not_grouped_like_a_number(client):
 
     year = timezone.localdate().year
     assert f"Pelatihan saya tahun {year}" in response.text
+
+
+def test_password_change_applies_django_validators(client):
+    person = CivilServantFactory()
+    client.force_login(person.user)
+
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Kata sandi ini terlalu umum." in response.text
+    person.user.refresh_from_db()
+    assert person.user.check_password(PASSWORD)
+
+
+def test_password_change_with_a_good_password(client):
+    person = CivilServantFactory()
+    client.force_login(person.user)
+
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Pelatihan-Mulyorejo-77",
+            "new_password2": "Pelatihan-Mulyorejo-77",
+        },
+    )
+
+    assert response.status_code == 302
+    person.user.refresh_from_db()
+    assert person.user.check_password("Pelatihan-Mulyorejo-77")
