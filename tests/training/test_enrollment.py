@@ -102,7 +102,7 @@ def test_enroll_twice_is_refused():
         _enroll(session, person)
 
     assert error.value.code == "already_enrolled"
-    assert error.value.messages == ["You are already enrolled in this session."]
+    assert error.value.messages == ["Anda sudah terdaftar di sesi ini."]
     assert Enrollment.objects.filter(session=session).count() == 1
 
 

@@ -208,9 +208,7 @@ def test_cancel_other_persons_enrolment_is_404(client, person):
 def test_cancel_own_enrolment_promotes_waitlist(client, person):
     session = SessionFactory(start=days_ahead(10), capacity=1)
     mine = EnrollmentFactory(session=session, civil_servant=person)
-    waiting = EnrollmentFactory(
-        session=session, status="waitlisted", waitlisted_at=days_ahead(-1)
-    )
+    waiting = EnrollmentFactory(session=session, status="waitlisted", waitlisted_at=days_ahead(-1))
 
     client.post(reverse("training:cancel_enrollment", args=[mine.pk]))
 

@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from districts.models import CivilServant, ScheduleEntry
+from districts import localtime
+from districts.models import ZONE_LABELS, CivilServant, ScheduleEntry
 from districts.scoping import scope_for
 
 from .. import enrollment as enrollment_service
@@ -160,9 +161,22 @@ def schedule(request):
             {
                 "date": date,
                 "is_today": date == today,
-                "entries": [e for e in entries if e.start < day_end and e.end > day_start],
+                "entries": [
+                    (e, _hours(e.start, e.end, day_start, day_end, person.district.time_zone))
+                    for e in entries
+                    if e.start < day_end and e.end > day_start
+                ],
                 "enrollments": [
-                    e
+                    (
+                        e,
+                        _hours(
+                            e.session.start,
+                            e.session.end,
+                            day_start,
+                            day_end,
+                            e.session.district.time_zone,
+                        ),
+                    )
                     for e in enrollments
                     if e.session.start < day_end and e.session.end > day_start
                 ],
@@ -183,6 +197,19 @@ def schedule(request):
         ).order_by("start")[:50],
     }
     return render(request, "training/selfservice/schedule.html", context)
+
+
+def _hours(start, end, day_start, day_end, zone: str) -> str:
+    """Return the part of ``[start, end)`` inside one day as ``07.00–14.00 WIB``."""
+    start, end = max(start, day_start), min(end, day_end)
+    label = ZONE_LABELS[zone]
+    first = formats.time_format(localtime.in_zone(start, zone), "TIME_FORMAT")
+    last = (
+        "24.00"
+        if end == day_end
+        else formats.time_format(localtime.in_zone(end, zone), "TIME_FORMAT")
+    )
+    return f"{first}–{last} {label}"
 
 
 @login_required
