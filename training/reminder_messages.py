@@ -23,6 +23,7 @@ class Message:
     body: str
     to: list[str]
     url: str
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
     attachments: list[tuple[str, bytes, str]] = dataclasses.field(default_factory=list)
 
 
@@ -73,8 +74,13 @@ def compose(reminder: Reminder, *, now: datetime.datetime) -> Message | None:
         return None
     with translation.override(settings.LANGUAGE_CODE):
         if reminder.kind in (Reminder.Kind.CONFLICT, Reminder.Kind.ESCALATION):
-            return _conflict_message(reminder, enrollment, session, now=now)
-        return _before_session_message(reminder, enrollment, session, now=now)
+            message = _conflict_message(reminder, enrollment, session, now=now)
+        else:
+            message = _before_session_message(reminder, enrollment, session, now=now)
+    if message is not None:
+        # Lets a mail log (and the tests) tell one reminder's messages apart.
+        message.headers["X-Portal-Reminder"] = str(reminder.pk)
+    return message
 
 
 def _open_conflicts(enrollment: Enrollment, *, now: datetime.datetime) -> list[Conflict]:
@@ -164,7 +170,9 @@ def deliver(message: Message) -> int:
     """Send the email (nothing when the person has no address); return messages sent."""
     if not message.to:
         return 0
-    email = EmailMessage(subject=message.subject, body=message.body, to=message.to)
+    email = EmailMessage(
+        subject=message.subject, body=message.body, to=message.to, headers=message.headers
+    )
     for name, content, mimetype in message.attachments:
         email.attach(name, content, mimetype)
     return email.send()
