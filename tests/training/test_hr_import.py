@@ -1,0 +1,247 @@
+"""Import of personnel and schedule rows: preview per row, all-or-nothing commit."""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from districts.models import CivilServant, ScheduleEntry
+from tests.factories import CivilServantFactory, WorkUnitFactory, district, hr_officer, make_nip
+from training.hr import import_jobs
+from training.models import AuditEntry, ImportJob
+
+HEADER = (
+    "NIP;Nama;Gelar Depan;Gelar Belakang;Jenis Kelamin;Tanggal Lahir;Jenis ASN;"
+    "Pangkat/Golongan;Jabatan;Jenis Jabatan;Unit Kerja;NIP Atasan"
+)
+BIRTH = datetime.date(1986, 9, 26)
+
+
+def _person_line(nip, name, *, born="26-09-1986", unit="KEC", boss="", position="Analis"):
+    return f"{nip};{name};;S.E.;L;{born};PNS;III/b;{position};pelaksana;{unit};{boss}"
+
+
+@pytest.fixture
+def officer():
+    return hr_officer(district("mulyorejo"))
+
+
+@pytest.fixture
+def hr_client(client, officer):
+    client.force_login(officer.user)
+    return client
+
+
+@pytest.fixture
+def unit():
+    return WorkUnitFactory(code="KEC", name="Kantor Kecamatan Mulyorejo")
+
+
+def _upload(client, name, content, kind="personnel", where="mulyorejo"):
+    return client.post(
+        reverse("training:hr-imports"),
+        {
+            "district": district(where).pk,
+            "kind": kind,
+            "file": SimpleUploadedFile(name, content),
+        },
+    )
+
+
+def _messy_file(existing):
+    ani, budi = make_nip(501, birth=BIRTH), make_nip(502, birth=BIRTH)
+    p, q = make_nip(503, birth=BIRTH), make_nip(504, birth=BIRTH)
+    lines = [
+        HEADER,
+        _person_line(ani, "Ani", boss=existing.nip),  # 2: create
+        _person_line(
+            existing.nip,
+            "Lama",
+            born=f"{existing.birth_date:%d-%m-%Y}",
+            position="Kepala Seksi",
+        ),  # 3: update
+        _person_line("12345", "Salah NIP"),  # 4: malformed NIP
+        _person_line(budi, "Budi", unit="TIDAK-ADA"),  # 5: unknown unit
+        _person_line(p, "Putri", boss=q),  # 6: cycle
+        _person_line(q, "Qori", boss=p),  # 7: cycle
+        _person_line(ani, "Ani Lagi"),  # 8: duplicated NIP
+        _person_line(make_nip(505, birth=BIRTH), "Tgl", born="31-02-1986"),  # 9: bad date
+    ]
+    return "\n".join(lines).encode("utf-8"), ani
+
+
+@pytest.mark.django_db
+def test_import_preview_names_each_problem_then_commit_writes_only_good_rows(hr_client, unit):
+    existing = CivilServantFactory(work_unit=unit, name="Lama")
+    content, ani = _messy_file(existing)
+
+    response = _upload(hr_client, "pegawai.csv", content)
+    job = ImportJob.objects.get()
+    preview = hr_client.get(reverse("training:hr-import", args=[job.pk]))
+
+    assert response.status_code == 302
+    assert job.status == "previewed"
+    assert job.preview["counts"] == {"create": 1, "update": 1, "reject": 6}
+    problems = {row["row"]: (row["action"], row["errors"]) for row in job.preview["rows"]}
+    assert problems[2] == ("create", [])
+    assert problems[3] == ("update", [])
+    assert [e["column"] for e in problems[4][1]] == ["NIP"]
+    assert problems[5][1] == [
+        {
+            "column": "Unit Kerja",
+            "message": "Unit kerja “TIDAK-ADA” tidak dikenal di wilayah ini.",
+        }
+    ]
+    assert [e["column"] for e in problems[6][1]] == ["NIP Atasan"]
+    assert "siklus" in problems[7][1][0]["message"]
+    assert problems[8][1] == [{"column": "NIP", "message": "NIP ini juga ada di baris 2."}]
+    assert "Tanggal Lahir" in [e["column"] for e in problems[9][1]]
+    assert "Unit kerja “TIDAK-ADA” tidak dikenal" in preview.content.decode()
+    assert CivilServant.objects.count() == 2  # the officer and the existing person
+
+    hr_client.post(reverse("training:hr-import-commit", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.status == "committed"
+    assert CivilServant.objects.count() == 3
+    created = CivilServant.objects.get(nip=ani)
+    assert (created.name, created.back_title, created.rank, created.supervisor) == (
+        "Ani",
+        "S.E.",
+        "III/b",
+        existing,
+    )
+    assert created.user.username == ani and not created.user.has_usable_password()
+    existing.refresh_from_db()
+    assert (existing.name, existing.position_title) == ("Lama", "Kepala Seksi")
+    assert AuditEntry.objects.filter(action="imported").count() == 1
+
+
+@pytest.mark.django_db
+def test_import_failure_mid_commit_writes_nothing(hr_client, unit):
+    first, second = make_nip(601, birth=BIRTH), make_nip(602, birth=BIRTH)
+    content = "\n".join([HEADER, _person_line(first, "Satu"), _person_line(second, "Dua")]).encode()
+    _upload(hr_client, "pegawai.csv", content)
+    job = ImportJob.objects.get()
+    # Someone takes the second login between preview and commit.
+    get_user_model().objects.create(username=second)
+
+    hr_client.post(reverse("training:hr-import-commit", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error.startswith("Tidak ada yang diimpor")
+    assert not CivilServant.objects.filter(nip__in=[first, second]).exists()
+    assert not get_user_model().objects.filter(username=first).exists()
+
+
+@pytest.mark.django_db
+def test_import_commit_twice_writes_once(hr_client, unit):
+    content = "\n".join([HEADER, _person_line(make_nip(701, birth=BIRTH), "Satu")]).encode()
+    _upload(hr_client, "pegawai.csv", content)
+    job = ImportJob.objects.get()
+
+    hr_client.post(reverse("training:hr-import-commit", args=[job.pk]))
+    second = hr_client.post(reverse("training:hr-import-commit", args=[job.pk]), follow=True)
+
+    assert CivilServant.objects.filter(name="Satu").count() == 1
+    assert "belum siap disimpan" in second.content.decode()
+
+
+@pytest.mark.django_db
+def test_import_xlsx_with_date_cells(hr_client, unit):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(";"))
+    nip = make_nip(801, birth=BIRTH)
+    sheet.append(
+        [
+            nip,
+            "Xena",
+            "",
+            "",
+            "L",
+            datetime.datetime(1986, 9, 26),
+            "PNS",
+            "III/a",
+            "Staf",
+            "",
+            "KEC",
+            "",
+        ]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    _upload(hr_client, "pegawai.xlsx", buffer.getvalue())
+    job = ImportJob.objects.get()
+
+    assert job.preview["counts"] == {"create": 1, "update": 0, "reject": 0}
+
+
+@pytest.mark.django_db
+def test_import_refuses_missing_columns_and_wrong_type(hr_client, unit):
+    missing = _upload(hr_client, "pegawai.csv", b"NIP;Nama\n1;x\n")
+    wrong = _upload(hr_client, "pegawai.txt", b"NIP;Nama\n1;x\n")
+
+    assert missing.context["form"].errors["file"][0].startswith("Kolom tidak ada: Jenis Kelamin")
+    assert wrong.context["form"].errors["file"] == ["Unggah berkas .csv atau .xlsx."]
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_large_file_runs_as_task_after_commit(
+    hr_client, unit, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(import_jobs, "BACKGROUND_ROWS", 2)
+    lines = [HEADER] + [_person_line(make_nip(900 + n, birth=BIRTH), f"P{n}") for n in range(3)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(hr_client, "besar.csv", "\n".join(lines).encode())
+    job = ImportJob.objects.get()
+    progress = hr_client.get(reverse("training:hr-import", args=[job.pk]), {"format": "json"})
+    with django_capture_on_commit_callbacks(execute=True):
+        hr_client.post(reverse("training:hr-import-commit", args=[job.pk]))
+
+    assert progress.json() == {
+        "status": "previewed",
+        "status_label": "Siap disimpan",
+        "processed": 3,
+        "total": 3,
+    }
+    job.refresh_from_db()
+    assert job.status == "committed"
+    assert CivilServant.objects.filter(name__regex=r"^P\d$").count() == 3
+
+
+@pytest.mark.django_db
+def test_import_schedule_entries(hr_client, unit):
+    person = CivilServantFactory(work_unit=unit)
+    contract = CivilServantFactory(work_unit=unit, asn_type="PPPK")
+    content = "\n".join(
+        [
+            "NIP,Jenis,Jenis Cuti,Mulai,Selesai,Keterangan",
+            f"{person.nip},shift dinas,,07-12-2026 07.00,07-12-2026 14.00,Loket",
+            f"{person.nip},cuti,tahunan,08-12-2026 00.00,10-12-2026 00.00,",
+            "199001012015011001,shift dinas,,07-12-2026 07.00,07-12-2026 14.00,",
+            f"{person.nip},rapat,,07-12-2026 07.00,07-12-2026 14.00,",
+            f"{person.nip},dinas luar,,07-12-2026 14.00,07-12-2026 07.00,",
+            f"{contract.nip},cuti,besar,08-12-2026 00.00,10-12-2026 00.00,",
+        ]
+    ).encode()
+
+    _upload(hr_client, "jadwal.csv", content, kind="schedule")
+    job = ImportJob.objects.get()
+    hr_client.post(reverse("training:hr-import-commit", args=[job.pk]))
+
+    columns = {row["row"]: [e["column"] for e in row["errors"]] for row in job.preview["rows"]}
+    assert columns == {2: [], 3: [], 4: ["NIP"], 5: ["Jenis"], 6: ["Selesai"], 7: ["Jenis Cuti"]}
+    entries = list(ScheduleEntry.objects.order_by("start").values_list("kind", "start", "source"))
+    assert entries == [
+        ("duty_shift", datetime.datetime(2026, 12, 7, 0, 0, tzinfo=datetime.UTC), "import"),
+        ("leave", datetime.datetime(2026, 12, 7, 17, 0, tzinfo=datetime.UTC), "import"),
+    ]
