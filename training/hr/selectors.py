@@ -77,3 +77,21 @@ def enrollments_with(session: TrainingSession, statuses) -> QuerySet:
         .select_related("civil_servant__work_unit")
         .order_by("civil_servant__name", "pk")
     )
+
+
+def home_summary(scope: Scope, *, now, until) -> dict:
+    """Return the HR officer's counts for the home card and the next three sessions."""
+    sessions = scope.filter(TrainingSession.objects.all())
+    upcoming = sessions.filter(
+        status=TrainingSession.Status.PUBLISHED, start__gte=now, start__lt=until
+    )
+    return {
+        "upcoming": upcoming.count(),
+        "drafts": sessions.filter(status=TrainingSession.Status.DRAFT, start__gte=now).count(),
+        "requests": scope.filter(
+            Enrollment.objects.filter(status=Enrollment.Status.REQUESTED, session__start__gte=now)
+        ).count(),
+        "next": list(
+            with_counts(upcoming.select_related("program", "district")).order_by("start")[:3]
+        ),
+    }
