@@ -30,8 +30,9 @@ lock on the session (``_lock_session``), taken late and in one place, so two
 people can never take the last seat (SQLite serialises writers by itself).
 Authorisation is the caller's job (views go through ``districts.scoping``).
 The people concerned are told by email, with an ``.ics``, after the commit
-(``transaction.on_commit`` queues a Celery task that takes ids); every change
-is written to the session's audit log.
+(``transaction.on_commit`` queues a Celery task that takes ids), and their
+conflicts are re-checked (``reminders.queue_person_recheck``); every change is
+written to the session's audit log.
 """
 
 import datetime
@@ -329,7 +330,10 @@ def _audit(enrollment: Enrollment, actor: AbstractBaseUser | None, what: str) ->
 
 
 def _notify(enrollment: Enrollment, event: str) -> None:
+    """Tell the person after the commit, and have their conflicts re-checked."""
+    from .reminders import queue_person_recheck
     from .selfservice.tasks import send_enrollment_notice
 
     enrollment_id = enrollment.pk
     transaction.on_commit(lambda: send_enrollment_notice.delay(enrollment_id, event))
+    queue_person_recheck(enrollment.civil_servant_id)

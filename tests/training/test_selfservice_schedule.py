@@ -169,3 +169,21 @@ def test_feed_reset_token_invalidates_old(client, person):
     assert client.get(reverse("training:calendar_feed", args=[old])).status_code == 404
     new = client.get(reverse("training:calendar_feed", args=[person.calendar_token]))
     assert new.status_code == 200
+
+
+def test_new_clashing_shift_triggers_conflict_reminder(
+    client, person, django_capture_on_commit_callbacks
+):
+    from training.models import Reminder
+
+    session = SessionFactory(start=days_ahead(6, 8))
+    EnrollmentFactory(session=session, civil_servant=person)
+    day = days_ahead(6).date()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("training:schedule_add"),
+            {"kind": "duty_shift", "start": f"{day}T07:00", "end": f"{day}T13:00"},
+        )
+
+    assert list(Reminder.objects.values_list("kind", "recipient_id")) == [("conflict", person.pk)]

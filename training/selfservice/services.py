@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import CivilServant, ScheduleEntry
 
 from ..models import Enrollment, Feedback
+from ..reminders import queue_person_recheck
 from .selectors import feedback_allowed
 
 
@@ -21,6 +22,7 @@ def save_own_entry(*, entry: ScheduleEntry, actor: AbstractBaseUser) -> Schedule
         entry.entered_by = actor
         entry.full_clean()
         entry.save()
+        queue_person_recheck(entry.civil_servant_id)
     return entry
 
 
@@ -29,7 +31,9 @@ def delete_own_entry(*, entry: ScheduleEntry) -> None:
     if entry.source != ScheduleEntry.Source.SELF:
         raise ValidationError(_("Entries entered by HR can only be changed by HR."))
     with transaction.atomic():
+        person_id = entry.civil_servant_id
         entry.delete()
+        queue_person_recheck(person_id)
 
 
 def reset_calendar_token(*, person: CivilServant) -> str:
