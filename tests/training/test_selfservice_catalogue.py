@@ -1,7 +1,5 @@
 """Catalogue and session page: what a person sees, their clashes, and enrolling from it."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -99,7 +97,7 @@ def test_catalogue_marks_clashing_cards(client, person):
         "Free": False,
     }
     assert response.content.decode().count("clash-badge") == 1
-    assert clash.pk
+    assert response.context["sessions"][0].pk == clash.pk
 
 
 @pytest.mark.parametrize(
@@ -223,4 +221,17 @@ def test_pages_need_a_civil_servant(client):
     client.force_login(UserFactory())
 
     assert client.get(reverse("training:catalogue")).status_code == 404
-    assert datetime.date.today()
+
+
+def test_enrol_into_session_not_open_to_person_is_404(client, person):
+    closed = SessionFactory(start=days_ahead(10), district=district("plaju"))
+    draft = SessionFactory(start=days_ahead(10), status="draft")
+
+    responses = [
+        client.post(reverse("training:enrol", args=[closed.pk])).status_code,
+        client.post(reverse("training:enrol", args=[draft.pk])).status_code,
+        client.get(reverse("training:session", args=[draft.pk])).status_code,
+    ]
+
+    assert responses == [404, 404, 404]
+    assert not Enrollment.objects.exists()
