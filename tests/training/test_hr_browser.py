@@ -1,0 +1,97 @@
+"""A whole training cycle in a real browser: plan, warn, publish, fill, run, certify."""
+
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from districts.models import Holiday
+from tests.conftest import login, screenshot
+from tests.factories import (
+    CivilServantFactory,
+    HolidayFactory,
+    ProgramFactory,
+    VenueFactory,
+    district,
+    hr_officer,
+)
+from training.models import CompletionRecord, TrainingSession
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _future_weekday(days: int) -> datetime.date:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def test_hr_runs_a_workshop_from_plan_to_certificates(page):
+    place = district("mulyorejo")
+    officer = hr_officer(place)
+    program = ProgramFactory(district=place, title="Lokakarya SRIKANDI", jp_credited=6)
+    venue = VenueFactory(district=place, name="Aula Kecamatan")
+    ani, budi = (
+        CivilServantFactory(district=place, name="Ani Wulandari"),
+        CivilServantFactory(district=place, name="Budi Santoso"),
+    )
+    day = _future_weekday(21)
+    HolidayFactory(date=day, name="Hari Jadi Kota", kind=Holiday.Kind.REGIONAL, district=place)
+
+    login(page, officer.nip)
+    page.click("#nav-hr")
+    page.click("text=Jadwalkan sesi")
+    page.select_option("#id_program", str(program.pk))
+    page.fill("#id_date", day.isoformat())
+    page.fill("#id_start_time", "08:00")
+    page.fill("#id_end_time", "12:00")
+    page.select_option("#id_venue", str(venue.pk))
+    page.fill("#id_capacity", "10")
+    page.click("#submit-id-save")
+
+    warnings = page.locator("#session-warnings")
+    assert "hari libur: Hari Jadi Kota" in warnings.inner_text()
+    screenshot(page, "hr-session-holiday-warning")
+    page.fill("#id_override_reason", "Narasumber hanya tersedia pada tanggal ini")
+    page.click("#submit-id-save")
+    page.click("#publish")
+    assert "Sesi telah diterbitkan" in page.inner_text("main")
+
+    page.fill("#id_nips", f"{ani.nip}\n{budi.nip_display}")
+    page.click("#submit-id-add")
+    assert "2 orang ditambahkan" in page.inner_text("main")
+    assert page.inner_text("#seats").startswith("2 / 10")
+    screenshot(page, "hr-session-roster")
+
+    page.click("#attendance-link")
+    page.check("input[name^=status_][value=attended] >> nth=0")
+    page.check("input[name^=status_][value=partial] >> nth=1")
+    page.click("text=Simpan kehadiran")
+    page.click("#completion-link")
+    page.locator("input[name^=score_]").nth(0).fill("88,5")
+    page.locator("input[name^=score_]").nth(1).fill("70")
+    page.locator("input[name^=passed_]").nth(1).check()  # partly attended, passed anyway
+    screenshot(page, "hr-completion")
+    page.click("text=Catat kelulusan dan terbitkan sertifikat")
+    assert "2 sertifikat diterbitkan" in page.inner_text("main")
+    screenshot(page, "hr-session-completed")
+
+    with page.expect_download() as download_info:
+        page.click("#export-xlsx")
+    sheet = load_workbook(io.BytesIO(download_info.value.path().read_bytes())).active
+    rows = list(sheet.iter_rows(min_row=5, values_only=True))
+
+    session = TrainingSession.objects.get()
+    assert (session.status, session.override_reason) == (
+        "completed",
+        "Narasumber hanya tersedia pada tanggal ini",
+    )
+    assert [(r[1], r[2], r[6], r[8]) for r in rows] == [
+        (ani.nip, "Ani Wulandari", "Selesai", "Ya"),
+        (budi.nip, "Budi Santoso", "Selesai", "Ya"),
+    ]
+    assert CompletionRecord.objects.filter(certificate_number__isnull=False).count() == 2
+    assert session.audit_entries.filter(action="warning_overridden").count() == 1
