@@ -187,3 +187,15 @@ def test_new_clashing_shift_triggers_conflict_reminder(
         )
 
     assert list(Reminder.objects.values_list("kind", "recipient_id")) == [("conflict", person.pk)]
+
+
+def test_feed_marks_session_cancelled_by_hr(client, person):
+    session = SessionFactory(start=days_ahead(9, 8), status="cancelled")
+    EnrollmentFactory(session=session, civil_servant=person)
+    client.get(reverse("training:schedule"))
+    person.refresh_from_db()
+
+    response = client.get(reverse("training:calendar_feed", args=[person.calendar_token]))
+
+    events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert [str(e["status"]) for e in events] == ["CANCELLED"]

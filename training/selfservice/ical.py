@@ -82,6 +82,7 @@ def feed(sessions: Iterable[TrainingSession]) -> bytes:
     calendar = _calendar(None)
     calendar.add("x-wr-calname", "Pelatihan ASN")
     for session in sessions:
-        calendar.add_component(session_event(session, now=session.updated_at))
+        cancelled = session.status == TrainingSession.Status.CANCELLED
+        calendar.add_component(session_event(session, now=session.updated_at, cancelled=cancelled))
     calendar.add_missing_timezones()
     return calendar.to_ical()
