@@ -9,6 +9,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.factories import (
+    JAKARTA,
     CivilServantFactory,
     CompletionRecordFactory,
     EnrollmentFactory,
@@ -43,7 +44,8 @@ def _certificate(person, **kwargs):
 
 
 def test_my_training_groups_and_jp_progress(client, person):
-    year = timezone.now().year
+    today = timezone.now().astimezone(JAKARTA).date()
+    year = today.year
     EnrollmentFactory(
         civil_servant=person, session__start=days_ahead(5), session__program__title="A"
     )
@@ -66,12 +68,10 @@ def test_my_training_groups_and_jp_progress(client, person):
         session__start=days_ahead(-5),
         session__program__title="D",
     )
-    CompletionRecordFactory(
-        civil_servant=person, completion_date=timezone.now().date(), jp_credited=12
-    )
+    CompletionRecordFactory(civil_servant=person, completion_date=today, jp_credited=12)
     CompletionRecordFactory(
         civil_servant=person,
-        completion_date=timezone.now().date().replace(year=year - 1),
+        completion_date=today.replace(year=year - 1, day=1),
         jp_credited=8,
     )
 
