@@ -1,5 +1,7 @@
 """Catalogue and session page: what a person sees, their clashes, and enrolling from it."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -235,3 +237,15 @@ def test_enrol_into_session_not_open_to_person_is_404(client, person):
 
     assert responses == [404, 404, 404]
     assert not Enrollment.objects.exists()
+
+
+def test_catalogue_month_is_read_in_the_district_zone(client, person):
+    # 03.00 WIB on the 1st is still the previous day in UTC.
+    first = days_ahead(62, 3).replace(day=1)
+    SessionFactory(start=first, program__title="Awal bulan")
+    previous = (first.date() - datetime.timedelta(days=1)).strftime("%Y-%m")
+
+    in_month = client.get(reverse("training:catalogue"), {"month": first.strftime("%Y-%m")})
+    before = client.get(reverse("training:catalogue"), {"month": previous})
+
+    assert (_titles(in_month), _titles(before)) == (["Awal bulan"], [])

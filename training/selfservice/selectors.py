@@ -2,11 +2,12 @@
 
 import dataclasses
 import datetime
+import zoneinfo
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from districts.models import CivilServant, ScheduleEntry
+from districts.models import CivilServant, District, ScheduleEntry
 from districts.scoping import Scope
 
 from .. import conflicts
@@ -55,18 +56,14 @@ def catalogue(
         sessions = sessions.filter(program__form=filters.form)
     if filters.district_id:
         sessions = sessions.filter(district_id=filters.district_id)
+    if filters.month:
+        sessions = sessions.filter(_in_local_month(filters.month))
+    if filters.with_seats:
+        sessions = sessions.filter(seats_taken__lt=F("capacity"))
     mine = Enrollment.objects.filter(
         session=OuterRef("pk"), civil_servant=person, status__in=Enrollment.ACTIVE
     )
     sessions = list(sessions.annotate(is_mine=Exists(mine)).order_by("start", "pk"))
-    if filters.month:
-        sessions = [
-            s
-            for s in sessions
-            if s.start.astimezone(s.district.tzinfo).date().replace(day=1) == filters.month
-        ]
-    if filters.with_seats:
-        sessions = [s for s in sessions if s.seats_taken < s.capacity]
     clashing = conflicts.clashing_session_ids(
         person_id=person.pk, session_ids=[s.pk for s in sessions]
     )
@@ -74,6 +71,20 @@ def catalogue(
         session.seats_left = max(session.capacity - session.seats_taken, 0)
         session.clashes = session.pk in clashing
     return sessions
+
+
+def _in_local_month(month: datetime.date) -> Q:
+    """Return sessions starting in ``month`` as the clock of their own district reads it."""
+    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    condition = Q(pk__in=[])
+    for zone in District.Zone.values:
+        tz = zoneinfo.ZoneInfo(zone)
+        condition |= Q(
+            district__time_zone=zone,
+            start__gte=datetime.datetime.combine(month, datetime.time(), tzinfo=tz),
+            start__lt=datetime.datetime.combine(following, datetime.time(), tzinfo=tz),
+        )
+    return condition
 
 
 def session_for(person: CivilServant, pk: int) -> TrainingSession:
