@@ -270,3 +270,16 @@ def test_promotion_email_tells_waitlisted_person(mailoutbox, django_capture_on_c
     assert sorted(m.to[0] for m in mailoutbox) == sorted([first.email, second.email])
     promoted = next(m for m in mailoutbox if m.to == [second.email])
     assert promoted.subject.startswith("Ada kursi kosong untuk Anda")
+
+
+def test_request_emails_person_and_supervisor(mailoutbox, django_capture_on_commit_callbacks):
+    boss = CivilServantFactory()
+    employee = CivilServantFactory(supervisor=boss, name="Rina")
+    session = SessionFactory(start=days_ahead(9), program__requires_supervisor_approval=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enroll(session=session, person=employee, actor=employee.user, now=timezone.now())
+
+    assert [m.to for m in mailoutbox] == [[employee.email], [boss.email]]
+    assert mailoutbox[1].subject.startswith("Perlu persetujuan: Rina")
+    assert mailoutbox[0].attachments == []
