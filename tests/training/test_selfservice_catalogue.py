@@ -249,3 +249,21 @@ def test_catalogue_month_is_read_in_the_district_zone(client, person):
     before = client.get(reverse("training:catalogue"), {"month": previous})
 
     assert (_titles(in_month), _titles(before)) == (["Awal bulan"], [])
+
+
+def test_session_page_marks_resolved_conflict(client, person):
+    from training import conflicts
+    from training.models import ConflictResolution
+
+    session = SessionFactory(start=days_ahead(10))
+    enrollment = EnrollmentFactory(session=session, civil_servant=person)
+    ScheduleEntryFactory(civil_servant=person, start=days_ahead(10, 7), end=days_ahead(10, 9))
+    (conflict,) = conflicts.conflicts_for_session(session_id=session.pk)
+    ConflictResolution.objects.create(
+        enrollment=enrollment, fingerprint=conflict.fingerprint, note="Rekan menggantikan"
+    )
+
+    response = client.get(reverse("training:session", args=[session.pk]))
+
+    assert [c.resolved for c in response.context["conflicts"]] == [True]
+    assert "Sudah ditangani" in response.content.decode()
