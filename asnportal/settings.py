@@ -215,6 +215,10 @@ REMINDER_STALE_SECONDS = env.int("REMINDER_STALE_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE = {
     "scan-conflicts": {"task": "training.conflict_tasks.scan_conflicts", "schedule": 15 * 60},
     "sweep-reminders": {"task": "training.conflict_tasks.sweep_reminders", "schedule": 5 * 60},
+    "refresh-dashboards": {
+        "task": "training.dashboards.tasks.refresh_dashboard_summaries",
+        "schedule": 5 * 60,
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

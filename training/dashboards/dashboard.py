@@ -39,9 +39,24 @@ def _month_label(year: int, month: int) -> str:
 
 
 class Dashboard:
-    def __init__(self, criteria: Criteria, *, behind_limit: int | None = attainment.BEHIND_LIMIT):
+    def __init__(
+        self,
+        criteria: Criteria,
+        *,
+        behind_limit: int | None = attainment.BEHIND_LIMIT,
+        snapshot=None,
+    ):
         self.criteria = criteria
         self.behind_limit = behind_limit
+        self.computed_at = None
+        if snapshot is not None:
+            # The query results the refresh task computed: the cached properties
+            # below find them already set and run no query.
+            parts = dict(snapshot.parts)
+            if behind_limit != attainment.BEHIND_LIMIT:
+                parts.pop("behind", None)
+            self.__dict__.update(parts)
+            self.computed_at = snapshot.computed_at
 
     # -- data (one query each) ---------------------------------------------------------
     @cached_property

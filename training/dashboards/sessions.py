@@ -68,45 +68,56 @@ class OpenConflicts:
     people: int = 0
     sessions: int = 0
     by_session: dict[int, int] = field(default_factory=dict)
+    computed_at: datetime.datetime | None = None
+
+
+def live_conflict_pairs(now: datetime.datetime) -> list[tuple[int, int]]:
+    end = now + datetime.timedelta(days=settings.CONFLICT_SCAN_DAYS)
+    return [
+        (item.person_id, item.session_id)
+        for item in conflict_engine.conflicts_in_window(start=now, end=end)
+        if not item.resolved and item.session_start >= now
+    ]
 
 
 def open_conflicts(criteria: Criteria) -> OpenConflicts:
-    """Return the unresolved conflicts of people in scope for sessions in the scan window."""
-    days = settings.CONFLICT_SCAN_DAYS
-    found = [
-        item
-        for item in conflict_engine.conflicts_in_window(
-            start=criteria.now, end=criteria.now + datetime.timedelta(days=days)
-        )
-        if not item.resolved and item.session_start >= criteria.now
-    ]
-    result = OpenConflicts(days=days)
+    """Return the unresolved conflicts of people in scope for sessions in the scan window.
+
+    The province-wide list comes from the summary the refresh task keeps
+    (``summary.conflict_pairs``) while it is fresh, else from the conflict engine.
+    """
+    from .summary import conflict_pairs
+
+    result = OpenConflicts(days=settings.CONFLICT_SCAN_DAYS)
+    stored = conflict_pairs(criteria.now)
+    if stored is not None:
+        found, result.computed_at = stored.pairs, stored.computed_at
+    else:
+        found = live_conflict_pairs(criteria.now)
     if not found:
         return result
     ours = set(
         criteria.people()
-        .filter(pk__in={item.person_id for item in found})
+        .filter(pk__in={person for person, _session in found})
         .order_by()
         .values_list("pk", flat=True)
     )
+    allowed_sessions = None
     if criteria.has_program_filter:
         allowed_sessions = set(
             TrainingSession.objects.filter(
                 criteria.program_condition("program__"),
-                pk__in={item.session_id for item in found},
+                pk__in={session for _person, session in found},
             ).values_list("pk", flat=True)
         )
-    else:
-        allowed_sessions = None
     mine = [
-        item
-        for item in found
-        if item.person_id in ours
-        and (allowed_sessions is None or item.session_id in allowed_sessions)
+        (person, session)
+        for person, session in found
+        if person in ours and (allowed_sessions is None or session in allowed_sessions)
     ]
     result.count = len(mine)
-    result.people = len({item.person_id for item in mine})
-    for item in mine:
-        result.by_session[item.session_id] = result.by_session.get(item.session_id, 0) + 1
+    result.people = len({person for person, _session in mine})
+    for _person, session in mine:
+        result.by_session[session] = result.by_session.get(session, 0) + 1
     result.sessions = len(result.by_session)
     return result

@@ -90,7 +90,12 @@ class Table:
         ]
 
     def display_rows(self) -> list[list[Cell]]:
-        return [self.cells(row) for row in self.rows]
+        """Return the rows shown on the page: the first ``PAGE_ROWS``; exports have all."""
+        return [self.cells(row) for row in self.rows[:PAGE_ROWS]]
+
+    @property
+    def hidden_rows(self) -> int:
+        return max(len(self.rows) - PAGE_ROWS, 0)
 
     def display_footer(self) -> list[Cell] | None:
         return self.cells(self.footer) if self.footer else None
@@ -122,4 +127,5 @@ class Table:
         return [[row.get(column.key) for column in self.columns] for row in rows]
 
 
+PAGE_ROWS = 50
 SORTABLE = {"units", "programs", "budget", "behind"}

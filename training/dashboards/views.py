@@ -1,5 +1,6 @@
 """Dashboard pages: thin views over ``Dashboard`` and the exports."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, QueryDict
 from django.shortcuts import render
@@ -8,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from districts.localtime import format_datetime
 from districts.models import CivilServant
 from training.selectors import jp_progress
 
-from . import charts, exports
+from . import charts, exports, summary
 from .access import viewer_for
 from .dashboard import TABLE_KEYS, Dashboard
 from .filters import FIRST_YEAR, DashboardFilterForm
@@ -25,9 +27,8 @@ def _form(request):
     return DashboardFilterForm(request.GET, viewer=viewer, now=timezone.now())
 
 
-def _charts(dashboard: Dashboard) -> dict:
+def _charts(dashboard: Dashboard, tables: dict) -> dict:
     totals = dashboard.totals
-    tables = dashboard.tables()
     unit_rows = sorted(tables["units"].rows, key=lambda row: -row["people"])[:12]
     return {
         "attainment": charts.stacked_bar(
@@ -54,6 +55,26 @@ def _charts(dashboard: Dashboard) -> dict:
     }
 
 
+def _board(criteria, **kwargs) -> Dashboard:
+    """Return the dashboard, from the refreshed summary for the unfiltered current year."""
+    snapshot = None
+    if criteria.is_unfiltered and criteria.year == criteria.now.year:
+        snapshot = summary.snapshot(criteria.viewer, criteria.year, criteria.now)
+    return Dashboard(criteria, snapshot=snapshot, **kwargs)
+
+
+def _freshness(board: Dashboard) -> str:
+    computed_at = board.computed_at or board.conflicts.computed_at
+    if computed_at is None:
+        return ""
+    what = (
+        _("Figures as of %(time)s; refreshed every few minutes.")
+        if board.computed_at
+        else _("Open conflicts as of %(time)s; refreshed every few minutes.")
+    )
+    return what % {"time": format_datetime(computed_at, settings.TIME_ZONE)}
+
+
 @login_required
 @require_GET
 def dashboard(request):
@@ -61,7 +82,7 @@ def dashboard(request):
     context = {"form": form, "viewer": form.viewer}
     if form.is_valid():
         criteria = form.criteria()
-        board = Dashboard(criteria)
+        board = _board(criteria)
         tables = board.tables()
         for key, table in tables.items():
             spec = request.GET.get(f"sort_{key}")
@@ -81,8 +102,9 @@ def dashboard(request):
             board=board,
             criteria=criteria,
             tables=tables,
-            charts=_charts(board),
+            charts=_charts(board, tables),
             summary=board.summary(),
+            freshness=_freshness(board),
             query=criteria.as_query(),
         )
     return render(
@@ -118,7 +140,7 @@ def export(request, key: str, fmt: str):
             status=400,
         )
     criteria = form.criteria()
-    board = Dashboard(criteria, behind_limit=None)
+    board = _board(criteria, behind_limit=None)
     if key == "budget" and not board.shows_budget:
         raise Http404
     table = board.table(key)

@@ -1,0 +1,124 @@
+"""Summaries kept fresh by Celery for what is too slow to compute live at scale.
+
+Two kinds, both in Django's cache (Redis in production), both written only by
+the refresh task (beat, every few minutes) so that a page never blocks on them:
+
+- the open conflicts of the whole province in the scan window, as compact
+  ``(person_id, session_id)`` pairs; each viewer keeps their own people's;
+- the query results behind the unfiltered dashboard of the current year for
+  administrators (everything) and for the HR staff of each district.
+
+A page uses a summary only while it is younger than ``MAX_AGE``, says on the
+page how old it is, and otherwise computes live.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from districts.models import District
+from districts.scoping import Scope
+
+from .access import ADMIN, HR, Viewer
+from .filters import Criteria
+
+REFRESH_SECONDS = 5 * 60
+MAX_AGE = datetime.timedelta(minutes=30)
+VERSION = 1
+# The Dashboard attributes (one query each) a snapshot carries.
+SNAPSHOT_PARTS = (
+    "_attainment_rows",
+    "_activity_units",
+    "_activity_programs",
+    "_completions",
+    "upcoming",
+    "conflicts",
+    "_budget",
+    "behind",
+)
+
+
+@dataclass(frozen=True)
+class ConflictPairs:
+    computed_at: datetime.datetime
+    window_end: datetime.datetime
+    pairs: tuple[tuple[int, int], ...]
+
+
+def _conflicts_key() -> str:
+    return f"dashboards:v{VERSION}:conflicts"
+
+
+def snapshot_key(viewer: Viewer, year: int) -> str | None:
+    """Return the cache key of the viewer's unfiltered dashboard, None for supervisors."""
+    if viewer.role == ADMIN:
+        return f"dashboards:v{VERSION}:admin:{year}"
+    if viewer.role == HR:
+        districts = "-".join(str(pk) for pk in sorted(viewer.scope.hr_district_ids))
+        return f"dashboards:v{VERSION}:hr:{districts}:{year}"
+    return None
+
+
+def fresh(value, now: datetime.datetime):
+    """Return ``value`` (anything with ``computed_at``) while it is young enough, else None."""
+    if value is None or now - value.computed_at > MAX_AGE or value.computed_at > now:
+        return None
+    return value
+
+
+def conflict_pairs(now: datetime.datetime) -> ConflictPairs | None:
+    return fresh(cache.get(_conflicts_key()), now)
+
+
+def refresh_conflicts(*, now: datetime.datetime) -> ConflictPairs:
+    """Compute the unresolved conflicts of upcoming sessions in the scan window; store them."""
+    from django.conf import settings
+
+    from .sessions import live_conflict_pairs
+
+    window_end = now + datetime.timedelta(days=settings.CONFLICT_SCAN_DAYS)
+    pairs = tuple(live_conflict_pairs(now))
+    value = ConflictPairs(computed_at=now, window_end=window_end, pairs=pairs)
+    cache.set(_conflicts_key(), value, timeout=int(MAX_AGE.total_seconds()) * 2)
+    return value
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    computed_at: datetime.datetime
+    parts: dict
+
+
+def snapshot(viewer: Viewer, year: int, now: datetime.datetime) -> Snapshot | None:
+    key = snapshot_key(viewer, year)
+    return fresh(cache.get(key), now) if key else None
+
+
+def _viewers() -> list[Viewer]:
+    admin = Viewer(
+        role=ADMIN, scope=Scope(is_admin=True, include_subtree=False, include_self=False), roles=()
+    )
+    result = [admin]
+    for pk in District.objects.order_by("pk").values_list("pk", flat=True):
+        scope = Scope(hr_district_ids=frozenset({pk}), include_subtree=False, include_self=False)
+        result.append(Viewer(role=HR, scope=scope, roles=()))
+    return result
+
+
+def refresh_snapshots(*, now: datetime.datetime) -> int:
+    """Recompute the conflicts and the unfiltered dashboards of this year; return how many."""
+    from .dashboard import Dashboard
+
+    refresh_conflicts(now=now)
+    count = 0
+    for viewer in _viewers():
+        board = Dashboard(Criteria(viewer=viewer, year=now.year, now=now))
+        parts = {name: getattr(board, name) for name in SNAPSHOT_PARTS}
+        cache.set(
+            snapshot_key(viewer, now.year),
+            Snapshot(computed_at=now, parts=parts),
+            timeout=int(MAX_AGE.total_seconds()) * 2,
+        )
+        count += 1
+    return count
