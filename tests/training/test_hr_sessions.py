@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
     EnrollmentFactory,
@@ -275,3 +276,18 @@ def test_session_calendar_month_and_week_place_sessions_on_local_day(hr_client):
     assert days[datetime.date(2026, 12, 9)] == [session]
     assert [cell["day"].day for cell in week.context["weeks"][0]] == [7, 8, 9, 10, 11, 12, 13]
     assert week.context["weeks"][0][2]["sessions"] == [session]
+
+
+@pytest.mark.django_db
+def test_session_list_shows_upcoming_by_default_and_past_on_request(hr_client):
+    now = timezone.now()
+    past = SessionFactory(start=now - datetime.timedelta(days=3))
+    upcoming = SessionFactory(start=now + datetime.timedelta(days=3))
+
+    default = hr_client.get(reverse("training:hr-sessions"))
+    earlier = hr_client.get(reverse("training:hr-sessions"), {"when": "past"})
+    everything = hr_client.get(reverse("training:hr-sessions"), {"when": "all"})
+
+    assert [s.pk for s in default.context["page"]] == [upcoming.pk]
+    assert [s.pk for s in earlier.context["page"]] == [past.pk]
+    assert [s.pk for s in everything.context["page"]] == [past.pk, upcoming.pk]

@@ -34,6 +34,10 @@ def sessions(scope: Scope, *, filters: dict) -> QuerySet:
         queryset = queryset.filter(program=filters["program"])
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
+    if filters.get("period") == "upcoming":
+        queryset = queryset.filter(end__gt=filters["now"])
+    elif filters.get("period") == "past":
+        return with_counts(queryset.filter(end__lte=filters["now"])).order_by("-start", "-pk")
     if filters.get("start") and filters.get("end"):
         queryset = queryset.filter(start__lt=filters["end"], end__gt=filters["start"])
     return with_counts(queryset).order_by("start", "pk")

@@ -236,6 +236,11 @@ class SessionFilterForm(forms.Form):
         required=False,
         choices=[("", _("All"))] + TrainingSession.Status.choices,
     )
+    when = forms.ChoiceField(
+        label=_("Period"),
+        required=False,
+        choices=[("", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
+    )
     month = forms.DateField(
         label=_("Month"),
         required=False,
@@ -251,10 +256,11 @@ class SessionFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             Row(
-                Column("district", css_class="col-md-3"),
-                Column("program", css_class="col-md-4"),
-                Column("status", css_class="col-md-2"),
-                Column("month", css_class="col-md-3"),
+                Column("district", css_class="col-6 col-md-3"),
+                Column("program", css_class="col-6 col-md-3"),
+                Column("status", css_class="col-6 col-md-2"),
+                Column("when", css_class="col-6 col-md-2"),
+                Column("month", css_class="col-12 col-md-2"),
             ),
             Submit("filter", _("Filter"), css_class="btn-secondary"),
         )

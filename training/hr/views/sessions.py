@@ -36,6 +36,9 @@ def _list_filters(request, scope):
 def session_list(request):
     scope = hr_scope(request)
     filters, cleaned = _list_filters(request, scope)
+    if not cleaned.get("month"):
+        cleaned["period"] = cleaned.get("when") or "upcoming"
+        cleaned["now"] = timezone.now()
     page = Paginator(selectors.sessions(scope, filters=cleaned), 25).get_page(
         request.GET.get("page")
     )
