@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -29,6 +30,14 @@ from training.dashboards.filters import Criteria
 NOW = local(2026, 11, 25, 12)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The summaries live in the cache: no test may see another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -436,3 +445,60 @@ def test_export_budget_is_404_for_supervisors(client, org):
 
     url = reverse("training:dashboard-export", args=["budget", "csv"])
     assert client.get(url).status_code == 404
+
+
+# -- summaries refreshed by Celery --------------------------------------------------------
+
+
+def test_refresh_task_page_shows_summary_with_its_time(client, org, frozen):
+    from training.dashboards.tasks import refresh_dashboard_summaries
+
+    assert refresh_dashboard_summaries.delay().get() == 5  # admin + the four districts
+    CompletionRecordFactory(
+        civil_servant=org["o"], completion_date=datetime.date(2026, 7, 1), jp_credited=20
+    )
+    client.force_login(org["h"].user)
+
+    html = client.get(reverse("training:dashboard")).content.decode()
+
+    assert 'data-figure="reached">1<' in html
+    assert "Angka per Rabu, 25 November 2026, 12.00 WIB" in html
+    cache.clear()
+    html = client.get(reverse("training:dashboard")).content.decode()
+    assert 'data-figure="reached">2<' in html
+    assert "Angka per" not in html
+
+
+def test_summary_older_than_max_age_is_ignored(client, org, monkeypatch):
+    from training.dashboards import summary
+
+    summary.refresh_snapshots(now=NOW)
+    later = NOW + summary.MAX_AGE + datetime.timedelta(minutes=1)
+    monkeypatch.setattr("training.dashboards.views.timezone.now", lambda: later)
+    client.force_login(org["h"].user)
+
+    html = client.get(reverse("training:dashboard")).content.decode()
+
+    assert "Angka per" not in html
+
+
+def test_filtered_view_is_computed_live_even_with_a_summary(client, org, frozen):
+    from training.dashboards import summary
+
+    summary.refresh_snapshots(now=NOW)
+    client.force_login(org["h"].user)
+
+    html = client.get(reverse("training:dashboard"), {"asn": "PPPK"}).content.decode()
+
+    assert 'data-figure="people">1<' in html
+    assert "Angka per" not in html
+
+
+def test_conflicts_summary_is_scoped_per_viewer(org):
+    from training.dashboards import summary
+
+    stored = summary.refresh_conflicts(now=NOW)
+
+    assert sorted(person for person, _session in stored.pairs) == sorted([org["a"].pk, org["o"].pk])
+    result = board(org["s"].user)
+    assert (result.conflicts.count, result.conflicts.computed_at) == (1, NOW)

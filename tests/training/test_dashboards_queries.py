@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,6 +21,11 @@ FIGURE_QUERIES = 15
 PAGE_QUERIES = 30
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
 
 
 def team(size: int, prefix: int) -> CivilServant:
@@ -50,9 +56,7 @@ def team(size: int, prefix: int) -> CivilServant:
         )
         person.save()
         people.append(person)
-    CivilServant.objects.filter(pk__in=[p.pk for p in people[2::2]]).update(
-        supervisor=people[1]
-    )
+    CivilServant.objects.filter(pk__in=[p.pk for p in people[2::2]]).update(supervisor=people[1])
     Enrollment.objects.bulk_create(
         Enrollment(session=past, civil_servant=person, status=status)
         for person, status in zip(people, ["completed", "no_show", "attended"] * size, strict=False)
