@@ -28,8 +28,8 @@ def sweep_reminders() -> int:
 def send_reminders(reminder_ids: list[int]) -> dict:
     """Send a batch of reminders; failed ones come back one by one with backoff."""
     outcomes = {}
-    for reminder_id in reminder_ids:
-        outcome = reminders.send_reminder(reminder_id=reminder_id, now=timezone.now())
+    results = reminders.send_batch(reminder_ids=reminder_ids, now=timezone.now())
+    for reminder_id, outcome in results.items():
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         if outcome == reminders.Outcome.RETRY:
             retry_reminder.apply_async(

@@ -288,20 +288,23 @@ def _enrollment_conflicts(enrollments) -> list[Conflict]:
 
 
 def holiday_intervals(
-    first: datetime.date, last: datetime.date
+    first: datetime.date, last: datetime.date | None = None
 ) -> list[tuple[Holiday, int | None, str, datetime.datetime, datetime.datetime]]:
-    """Return ``(holiday, district_id or None, zone, start, end)`` for holidays in [first, last].
+    """Return ``(holiday, district_id or None, zone, start, end)`` for holidays from ``first``.
 
     A holiday is the whole local day in each zone it applies to: a regional
-    holiday in its district's zone, a national one in every zone in use.
+    holiday in its district's zone, a national one in every zone a district
+    can have (so no query of the districts is needed).
     """
-    zones = dict(District.objects.values_list("pk", "time_zone"))
+    holidays = Holiday.objects.filter(date__gte=first).select_related("district")
+    if last is not None:
+        holidays = holidays.filter(date__lte=last)
     result = []
-    for holiday in Holiday.objects.filter(date__gte=first, date__lte=last):
+    for holiday in holidays:
         if holiday.district_id is not None:
-            targets = [(holiday.district_id, zones.get(holiday.district_id, "Asia/Jakarta"))]
+            targets = [(holiday.district_id, holiday.district.time_zone)]
         else:
-            targets = [(None, zone) for zone in sorted(set(zones.values()))]
+            targets = [(None, zone) for zone in District.Zone.values]
         for district_id, zone in targets:
             tz = zoneinfo.ZoneInfo(zone)
             start = datetime.datetime.combine(holiday.date, datetime.time(), tzinfo=tz)
@@ -325,7 +328,9 @@ def _holiday_condition(intervals, prefix: str = "") -> Q | None:
     return condition
 
 
-def _holiday_conflicts(enrollments, first: datetime.date, last: datetime.date) -> list[Conflict]:
+def _holiday_conflicts(
+    enrollments, first: datetime.date, last: datetime.date | None
+) -> list[Conflict]:
     intervals = holiday_intervals(first, last)
     condition = _holiday_condition(intervals, prefix="session__")
     if condition is None:
@@ -402,7 +407,7 @@ def _order(conflict: Conflict):
     )
 
 
-def _conflicts(enrollments, *, first: datetime.date, last: datetime.date, resolutions):
+def _conflicts(enrollments, *, first: datetime.date, last: datetime.date | None, resolutions):
     found = (
         _entry_conflicts(enrollments)
         + _enrollment_conflicts(enrollments)
@@ -429,12 +434,24 @@ def conflicts_in_window(*, start: datetime.datetime, end: datetime.datetime) -> 
 def conflicts_for_person(*, person_id: int, now: datetime.datetime) -> list[Conflict]:
     """Return the conflicts of the person's active enrolments in sessions not yet over."""
     enrollments = _active_enrollments().filter(civil_servant_id=person_id, session__end__gt=now)
-    last_end = enrollments.order_by("-session__end").values_list("session__end", flat=True).first()
-    if last_end is None:
-        return []
-    first, last = _days_around(now, last_end)
+    first = (now - datetime.timedelta(days=1)).date()
     resolutions = ConflictResolution.objects.filter(enrollment__civil_servant_id=person_id)
-    return _conflicts(enrollments, first=first, last=last, resolutions=resolutions)
+    return _conflicts(enrollments, first=first, last=None, resolutions=resolutions)
+
+
+def conflicts_for_enrollments(
+    *, enrollment_ids: Iterable[int], now: datetime.datetime
+) -> list[Conflict]:
+    """Return the conflicts of the given enrolments (still active, sessions not over)."""
+    ids = sorted(set(enrollment_ids))
+    enrollments = _active_enrollments().filter(pk__in=ids, session__end__gt=now)
+    first = (now - datetime.timedelta(days=1)).date()
+    resolutions = ConflictResolution.objects.filter(
+        enrollment__civil_servant__in=Enrollment.objects.filter(pk__in=ids).values(
+            "civil_servant_id"
+        )
+    )
+    return _conflicts(enrollments, first=first, last=None, resolutions=resolutions)
 
 
 def conflicts_for_session(*, session_id: int) -> list[Conflict]:

@@ -2,7 +2,9 @@
 
 import dataclasses
 import datetime
+import functools
 
+import icalendar
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import Count, Q
@@ -62,8 +64,14 @@ def describe(conflict: Conflict, zone: str) -> str:
     return f"{conflict.label} ({format_range(conflict.other_start, conflict.other_end, zone)})"
 
 
-def compose(reminder: Reminder, *, now: datetime.datetime) -> Message | None:
-    """Return the message for ``reminder``, or None when it is no longer needed."""
+def compose(
+    reminder: Reminder, *, now: datetime.datetime, open_conflicts: list[Conflict] | None = None
+) -> Message | None:
+    """Return the message for ``reminder``, or None when it is no longer needed.
+
+    ``open_conflicts`` are the enrolment's unresolved conflicts when the caller
+    has found them already (for a whole batch at once).
+    """
     enrollment = reminder.enrollment
     session = enrollment.session
     if (
@@ -74,7 +82,9 @@ def compose(reminder: Reminder, *, now: datetime.datetime) -> Message | None:
         return None
     with translation.override(settings.LANGUAGE_CODE):
         if reminder.kind in (Reminder.Kind.CONFLICT, Reminder.Kind.ESCALATION):
-            message = _conflict_message(reminder, enrollment, session, now=now)
+            if open_conflicts is None:
+                open_conflicts = _open_conflicts(enrollment, now=now)
+            message = _conflict_message(reminder, enrollment, session, open_conflicts, now=now)
         else:
             message = _before_session_message(reminder, enrollment, session, now=now)
     if message is not None:
@@ -91,8 +101,7 @@ def _open_conflicts(enrollment: Enrollment, *, now: datetime.datetime) -> list[C
     ]
 
 
-def _conflict_message(reminder, enrollment, session, *, now) -> Message | None:
-    open_conflicts = _open_conflicts(enrollment, now=now)
+def _conflict_message(reminder, enrollment, session, open_conflicts, *, now) -> Message | None:
     if reminder.kind == Reminder.Kind.CONFLICT:
         open_conflicts = [
             item for item in open_conflicts if item.fingerprint == reminder.fingerprint
@@ -135,9 +144,26 @@ def _conflict_message(reminder, enrollment, session, *, now) -> Message | None:
     )
 
 
-def _before_session_message(reminder, enrollment, session, *, now) -> Message | None:
+@functools.cache
+def _vtimezone(zone: str) -> icalendar.Timezone:
+    # Computing a VTIMEZONE walks the zone's transitions (tens of ms): once per zone.
+    return icalendar.Timezone.from_tzid(zone)
+
+
+def invitation(session: TrainingSession, *, now: datetime.datetime) -> bytes:
+    """Return the session's ``.ics`` (the self-service event, METHOD:REQUEST)."""
     from .selfservice import ical
 
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Portal Pelatihan ASN//ID")
+    calendar.add("version", "2.0")
+    calendar.add("method", "REQUEST")
+    calendar.add_component(_vtimezone(session.district.time_zone))
+    calendar.add_component(ical.session_event(session, now=now))
+    return calendar.to_ical()
+
+
+def _before_session_message(reminder, enrollment, session, *, now) -> Message | None:
     if (
         enrollment.status != Enrollment.Status.APPROVED
         or session.status != TrainingSession.Status.PUBLISHED
@@ -156,7 +182,7 @@ def _before_session_message(reminder, enrollment, session, *, now) -> Message | 
         "title": session.program.title
     }
     person = enrollment.civil_servant
-    ics = ical.invitation(session, person=person, now=now)
+    ics = invitation(session, now=now)
     return Message(
         subject=subject,
         body=render_to_string("emails/session_reminder.txt", context),

@@ -25,22 +25,25 @@ The life of a :class:`~training.models.Reminder`:
 
 import datetime
 import enum
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 
 from districts.models import CivilServant
 
 from .conflicts import (
     Conflict,
     ConflictKind,
+    conflicts_for_enrollments,
     conflicts_for_person,
     conflicts_in_window,
     fingerprint,
 )
 from .models import Enrollment, Notification, Reminder, TrainingSession
+from .reminder_messages import compose, deliver
 
 BATCH_SIZE = 100
 
@@ -239,16 +242,54 @@ def send_pending(*, now: datetime.datetime) -> dict:
 
 def claim(*, reminder_id: int, now: datetime.datetime) -> bool:
     """Take the row for sending; True only for the one caller that changed it."""
-    changed = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).update(
-        status=Reminder.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    return changed == 1
+    return claim_batch(reminder_ids=[reminder_id], now=now) == [reminder_id]
 
 
-def _finish(reminder_id: int, status: str, **fields) -> None:
-    Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING).update(
-        status=status, **fields
-    )
+def claim_batch(*, reminder_ids: list[int], now: datetime.datetime) -> list[int]:
+    """Take the pending rows among ``reminder_ids`` with one conditional UPDATE.
+
+    Return the ids this call changed (``RETURNING``): those, and only those,
+    are ours to send; a row another worker took first is not among them.
+    """
+    if not reminder_ids:
+        return []
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    marks = ", ".join(["%s"] * len(reminder_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "
+            f"WHERE id IN ({marks}) AND status = %s RETURNING id",
+            [
+                Reminder.Status.SENDING,
+                connection.ops.adapt_datetimefield_value(now),
+                *reminder_ids,
+                Reminder.Status.PENDING,
+            ],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _finish(reminder: Reminder, status: str, message=None, **fields) -> None:
+    """Record the end of one attempt (and the notification), in one commit."""
+    with transaction.atomic():
+        if message is not None:
+            fields.update(subject=message.subject[:255], body=message.body)
+            # One notification per reminder (the one-to-one key), also over retries.
+            Notification.objects.bulk_create(
+                [
+                    Notification(
+                        reminder_id=reminder.pk,
+                        recipient_id=reminder.recipient_id,
+                        title=message.subject[:255],
+                        body=message.body,
+                        url=message.url,
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+        Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.SENDING).update(
+            status=status, **fields
+        )
 
 
 def retry_delay(attempts: int) -> int:
@@ -258,41 +299,61 @@ def retry_delay(attempts: int) -> int:
 
 def send_reminder(*, reminder_id: int, now: datetime.datetime) -> Outcome:
     """Claim, compose and send one reminder; return what happened."""
-    from .reminder_messages import compose, deliver
+    outcomes = send_batch(reminder_ids=[reminder_id], now=now)
+    return outcomes.get(reminder_id, Outcome.NOT_CLAIMED)
 
-    if not claim(reminder_id=reminder_id, now=now):
-        return Outcome.NOT_CLAIMED
-    reminder = Reminder.objects.select_related(
-        "recipient",
-        "enrollment__session__program",
-        "enrollment__session__district",
-        "enrollment__civil_servant",
-    ).get(pk=reminder_id)
+
+def send_batch(*, reminder_ids: list[int], now: datetime.datetime) -> dict[int, Outcome]:
+    """Claim the batch, then compose and send each claimed reminder; return the outcomes.
+
+    The conflicts of the whole batch are found with one set-based call. Each
+    message is marked ``sent`` right after the mail server accepted it, so a
+    worker dying mid-batch leaves the rest ``sending`` for the sweeper.
+    """
+    claimed = claim_batch(reminder_ids=reminder_ids, now=now)
+    outcomes = dict.fromkeys(reminder_ids, Outcome.NOT_CLAIMED)
+    if not claimed:
+        return outcomes
+    batch = list(
+        Reminder.objects.select_related(
+            "recipient",
+            "enrollment__session__program",
+            "enrollment__session__district",
+            "enrollment__session__venue",
+            "enrollment__civil_servant",
+        )
+        .filter(pk__in=claimed)
+        .order_by("pk")
+    )
+    about_conflicts = [
+        item.enrollment_id
+        for item in batch
+        if item.kind in (Reminder.Kind.CONFLICT, Reminder.Kind.ESCALATION)
+    ]
+    open_conflicts = defaultdict(list)
+    if about_conflicts:
+        for item in conflicts_for_enrollments(enrollment_ids=about_conflicts, now=now):
+            if not item.resolved:
+                open_conflicts[item.enrollment_id].append(item)
+    for reminder in batch:
+        outcomes[reminder.pk] = _send_one(reminder, open_conflicts[reminder.enrollment_id], now=now)
+    return outcomes
+
+
+def _send_one(reminder: Reminder, open_conflicts: list, *, now: datetime.datetime) -> Outcome:
+    message = None
     try:
-        message = compose(reminder, now=now)
+        message = compose(reminder, now=now, open_conflicts=open_conflicts)
         if message is None:
-            _finish(reminder_id, Reminder.Status.SKIPPED)
+            _finish(reminder, Reminder.Status.SKIPPED)
             return Outcome.SKIPPED
-        with transaction.atomic():
-            Reminder.objects.filter(pk=reminder_id).update(
-                subject=message.subject[:255], body=message.body
-            )
-            Notification.objects.get_or_create(
-                reminder_id=reminder_id,
-                defaults={
-                    "recipient_id": reminder.recipient_id,
-                    "title": message.subject[:255],
-                    "body": message.body,
-                    "url": message.url,
-                },
-            )
         deliver(message)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the row
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-            _finish(reminder_id, Reminder.Status.FAILED, last_error=error)
+            _finish(reminder, Reminder.Status.FAILED, message, last_error=error)
             return Outcome.FAILED
-        _finish(reminder_id, Reminder.Status.PENDING, last_error=error)
+        _finish(reminder, Reminder.Status.PENDING, message, last_error=error)
         return Outcome.RETRY
-    _finish(reminder_id, Reminder.Status.SENT, sent_at=now, last_error="")
+    _finish(reminder, Reminder.Status.SENT, message, sent_at=now, last_error="")
     return Outcome.SENT

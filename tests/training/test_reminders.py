@@ -101,17 +101,19 @@ def test_send_reminder_second_claim_refused(clash):
 
 def test_send_raising_is_retried_and_sent_once(clash, settings, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "tests.training.test_reminders.FlakyBackend"
-    FlakyBackend.failures = 2
+    # The batch holds the conflict reminder and the 7-day reminder: both fail once,
+    # then the conflict reminder's first retry fails too.
+    FlakyBackend.failures = 3
 
     scan(django_capture_on_commit_callbacks)
 
-    reminder = Reminder.objects.get(kind=Reminder.Kind.CONFLICT)
-    assert (reminder.status, reminder.attempts, reminder.last_error) == (
-        Reminder.Status.SENT,
-        3,
-        "",
-    )
+    rows = {r.kind: (r.status, r.attempts, r.last_error) for r in Reminder.objects.all()}
+    assert rows == {
+        Reminder.Kind.CONFLICT: (Reminder.Status.SENT, 3, ""),
+        Reminder.Kind.BEFORE_7_DAYS: (Reminder.Status.SENT, 2, ""),
+    }
     assert len(conflict_mails()) == 1
+    assert len(mail.outbox) == 2
     assert Notification.objects.filter(reminder__kind="conflict").count() == 1
 
 
@@ -365,3 +367,21 @@ def test_scan_conflicts_command_dry_run_records_nothing(clash, monkeypatch):
 
     assert out.getvalue().startswith("conflicts=1 unresolved=1 ")
     assert Reminder.objects.count() == 0
+
+
+def test_claim_batch_overlapping_claims_are_disjoint(clash):
+    enrollment, _entry = clash
+    others = [EnrollmentFactory(session=enrollment.session) for _ in range(3)]
+    rows = [
+        Reminder(enrollment=item, kind="conflict", fingerprint="f", recipient=item.civil_servant)
+        for item in [enrollment, *others]
+    ]
+    reminders.record(rows)
+    ids = sorted(Reminder.objects.values_list("pk", flat=True))
+
+    first = reminders.claim_batch(reminder_ids=ids[:3], now=NOW)
+    second = reminders.claim_batch(reminder_ids=ids[1:], now=NOW)
+
+    assert (first, second) == (ids[:3], ids[3:])
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"sending"}
+    assert Reminder.objects.filter(claimed_at=NOW).count() == 4
