@@ -432,11 +432,93 @@ def conflicts_in_window(*, start: datetime.datetime, end: datetime.datetime) -> 
 
 
 def conflicts_for_person(*, person_id: int, now: datetime.datetime) -> list[Conflict]:
-    """Return the conflicts of the person's active enrolments in sessions not yet over."""
-    enrollments = _active_enrollments().filter(civil_servant_id=person_id, session__end__gt=now)
-    first = (now - datetime.timedelta(days=1)).date()
+    """Return the conflicts of the person's active enrolments in sessions not yet over.
+
+    One person has few rows: they are fetched with three plain queries and
+    matched by :func:`find_overlaps`, which gives the same answers as the
+    set-based queries of :func:`conflicts_in_window` (the tests compare them).
+    """
+    enrolled = list(
+        _active_enrollments()
+        .filter(civil_servant_id=person_id, session__end__gt=now)
+        .values_list(
+            "pk",
+            "session_id",
+            "session__start",
+            "session__end",
+            "session__district_id",
+            "session__district__time_zone",
+            "session__program__title",
+        )
+    )
+    if not enrolled:
+        return []
+    low = min(row[2] for row in enrolled)
+    high = max(row[3] for row in enrolled)
+    entries = {
+        row[0]: row
+        for row in ScheduleEntry.objects.filter(
+            civil_servant_id=person_id, start__lt=high, end__gt=low
+        ).values_list("pk", "kind", "start", "end", "note")
+    }
+    by_pk = {row[0]: row for row in enrolled}
+    intervals = [(row[0], row[2], row[3]) for row in enrolled]
+    found = []
+    for overlap in find_overlaps(intervals, [(pk, row[2], row[3]) for pk, row in entries.items()]):
+        if isinstance(overlap, Overlap):
+            pk, session, s_start, s_end, *_rest = by_pk[overlap.left_id]
+            other, kind, o_start, o_end, note = entries[overlap.right_id]
+            found.append(
+                Conflict(
+                    kind=kind,
+                    person_id=person_id,
+                    enrollment_id=pk,
+                    session_id=session,
+                    session_start=s_start,
+                    session_end=s_end,
+                    other_id=other,
+                    other_start=o_start,
+                    other_end=o_end,
+                    other_label=note,
+                    fingerprint=fingerprint(
+                        kind, (session, s_start, s_end), (other, o_start, o_end)
+                    ),
+                )
+            )
+    for overlap in find_overlaps(intervals):
+        if isinstance(overlap, Overlap):
+            first, second = by_pk[overlap.left_id], by_pk[overlap.right_id]
+            for mine, other in ((first, second), (second, first)):
+                found.append(
+                    Conflict(
+                        kind=ConflictKind.ENROLLMENT,
+                        person_id=person_id,
+                        enrollment_id=mine[0],
+                        session_id=mine[1],
+                        session_start=mine[2],
+                        session_end=mine[3],
+                        other_id=other[0],
+                        other_start=other[2],
+                        other_end=other[3],
+                        other_label=other[6],
+                        fingerprint=fingerprint(
+                            ConflictKind.ENROLLMENT,
+                            (mine[0], mine[2], mine[3]),
+                            (other[0], other[2], other[3]),
+                        ),
+                        other_session_id=other[1],
+                    )
+                )
+    first_day, last_day = _days_around(low, high)
+    found += _match_holidays(
+        [
+            (pk, person_id, session, start, end, district, zone)
+            for pk, session, start, end, district, zone, _title in enrolled
+        ],
+        holiday_intervals(first_day, last_day),
+    )
     resolutions = ConflictResolution.objects.filter(enrollment__civil_servant_id=person_id)
-    return _conflicts(enrollments, first=first, last=None, resolutions=resolutions)
+    return _with_resolution(found, resolutions)
 
 
 def conflicts_for_enrollments(
