@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.text import capfirst
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -60,7 +61,7 @@ def csv_response(table: Table, *, year: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename(table, year, "csv")}"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow([neutralise(str(column.label)) for column in table.columns])
+    writer.writerow([neutralise(capfirst(str(column.label))) for column in table.columns])
     for row in table.export_rows():
         writer.writerow([_csv_value(value) for value in row])
     return response
@@ -81,7 +82,7 @@ def xlsx_response(table: Table, *, year: int, about: list[tuple[str, str]]) -> H
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(str(table.title))
-    sheet.append([neutralise(str(column.label)) for column in table.columns])
+    sheet.append([neutralise(capfirst(str(column.label))) for column in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.export_rows():

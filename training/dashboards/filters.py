@@ -14,6 +14,7 @@ from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import CivilServant, WorkUnit
@@ -106,7 +107,7 @@ class DashboardFilterForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Work unit"), coerce=int, required=False)
     kind = forms.ChoiceField(label=_("Competency kind"), required=False)
     program = forms.TypedChoiceField(label=_("Training program"), coerce=int, required=False)
-    asn = forms.ChoiceField(label=_("ASN type"), required=False)
+    asn = forms.ChoiceField(label=capfirst(_("ASN type")), required=False)
 
     def __init__(self, data, *, viewer: Viewer, now: datetime.datetime):
         data = data.copy()

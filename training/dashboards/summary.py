@@ -16,6 +16,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import connection
 
 from districts.models import District
 from districts.scoping import Scope
@@ -46,17 +47,22 @@ class ConflictPairs:
     pairs: tuple[tuple[int, int], ...]
 
 
+def _prefix() -> str:
+    # The database is part of the key: several sites (or a benchmark) may share a cache.
+    return f"dashboards:v{VERSION}:{connection.settings_dict['NAME']}"
+
+
 def _conflicts_key() -> str:
-    return f"dashboards:v{VERSION}:conflicts"
+    return f"{_prefix()}:conflicts"
 
 
 def snapshot_key(viewer: Viewer, year: int) -> str | None:
     """Return the cache key of the viewer's unfiltered dashboard, None for supervisors."""
     if viewer.role == ADMIN:
-        return f"dashboards:v{VERSION}:admin:{year}"
+        return f"{_prefix()}:admin:{year}"
     if viewer.role == HR:
         districts = "-".join(str(pk) for pk in sorted(viewer.scope.hr_district_ids))
-        return f"dashboards:v{VERSION}:hr:{districts}:{year}"
+        return f"{_prefix()}:hr:{districts}:{year}"
     return None
 
 

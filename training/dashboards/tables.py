@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.utils import formats
+from django.utils.text import capfirst
 
 from . import numbers
 
@@ -114,6 +115,7 @@ class Table:
             result.append(
                 {
                     "column": column,
+                    "label": capfirst(column.label),
                     "url": url,
                     "sorted": self.sort_key == column.key,
                     "desc": self.sort_desc,
