@@ -245,3 +245,19 @@ def test_import_schedule_entries(hr_client, unit):
         ("duty_shift", datetime.datetime(2026, 12, 7, 0, 0, tzinfo=datetime.UTC), "import"),
         ("leave", datetime.datetime(2026, 12, 7, 17, 0, tzinfo=datetime.UTC), "import"),
     ]
+
+
+@pytest.mark.django_db
+def test_import_preview_of_a_lost_file_fails_with_a_message(officer):
+    job = ImportJob.objects.create(
+        district=district("mulyorejo"),
+        kind="personnel",
+        original_name="hilang.csv",
+        file="imports/hilang.csv",
+        uploaded_by=officer.user,
+    )
+
+    import_jobs.run_preview(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.error) == ("failed", "Berkas yang diunggah tidak dapat dibaca.")

@@ -85,6 +85,11 @@ def run_preview(*, job_id: int) -> None:
             status=ImportJob.Status.FAILED, error=" ".join(exc.messages)
         )
         return
+    except OSError:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error=_("The uploaded file could not be read.")
+        )
+        return
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.PREVIEWED, preview=preview, processed_rows=len(table)
     )
