@@ -178,7 +178,7 @@ def _before_session_message(reminder, enrollment, session, *, now) -> Message | 
         "days": days,
         "session_url": link("training:session", session.pk),
     }
-    subject = (_("Tomorrow: %(title)s") if days == 1 else _("In one week: %(title)s")) % {
+    subject = (_("Tomorrow: %(title)s") if days == 1 else _("Coming up: %(title)s")) % {
         "title": session.program.title
     }
     person = enrollment.civil_servant

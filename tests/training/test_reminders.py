@@ -281,7 +281,7 @@ def test_before_session_reminders_with_ics(django_capture_on_commit_callbacks):
     scan(django_capture_on_commit_callbacks, now=local(2026, 12, 6, 10))
 
     assert [m.subject for m in mail.outbox] == [
-        f"Satu minggu lagi: {enrollment.session.program.title}",
+        f"Pelatihan mendatang: {enrollment.session.program.title}",
         f"Besok: {enrollment.session.program.title}",
     ]
     assert {tuple(m.to) for m in mail.outbox} == {(enrollment.civil_servant.email,)}

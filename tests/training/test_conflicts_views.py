@@ -1,0 +1,252 @@
+"""The conflict pages: list, switch, cancel, resolve, notifications, HR panel."""
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from tests.factories import (
+    CivilServantFactory,
+    EnrollmentFactory,
+    ScheduleEntryFactory,
+    SessionFactory,
+    district,
+    local,
+)
+from training.conflicts import conflicts_for_person
+from training.models import ConflictResolution, Enrollment, Notification, Reminder
+
+pytestmark = pytest.mark.django_db
+NOW = local(2026, 12, 1, 8)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_now(monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+
+@pytest.fixture
+def owner_clash():
+    enrollment = EnrollmentFactory()
+    ScheduleEntryFactory(civil_servant=enrollment.civil_servant, note="Shift loket")
+    return enrollment
+
+
+@pytest.fixture
+def colleague(owner_clash):
+    return CivilServantFactory(district=owner_clash.session.district)
+
+
+@pytest.fixture
+def outsider():
+    return CivilServantFactory(district=district("plaju"))
+
+
+def login(client, person):
+    client.force_login(person.user)
+    return client
+
+
+def test_conflicts_page_owner_sees_clash_in_indonesian(client, owner_clash):
+    response = login(client, owner_clash.civil_servant).get(reverse("training:conflicts"))
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Shift dinas: Shift loket" in text
+    assert "Senin, 7 Desember 2026, 07.00–14.00 WIB" in text
+    assert "Pindah ke sesi lain" in text
+
+
+def test_conflicts_page_colleague_sees_only_own(client, owner_clash, colleague):
+    response = login(client, colleague).get(reverse("training:conflicts"))
+
+    assert "Shift loket" not in response.content.decode()
+    assert "Tidak ada sesi mendatang Anda yang bentrok" in response.content.decode()
+
+
+def test_conflicts_page_anonymous_redirected_to_login(client):
+    response = client.get(reverse("training:conflicts"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/akun/login/")
+
+
+@pytest.mark.parametrize("name", ["training:conflict_switch", "training:conflict_cancel"])
+def test_conflict_actions_other_people_get_404(client, owner_clash, colleague, outsider, name):
+    url = reverse(name, args=[owner_clash.pk])
+
+    assert login(client, colleague).get(url).status_code == 404
+    assert login(client, outsider).post(url).status_code == 404
+    owner_clash.refresh_from_db()
+    assert owner_clash.status == Enrollment.Status.APPROVED
+
+
+def test_switch_post_moves_to_non_clashing_session(client, owner_clash):
+    free = SessionFactory(
+        program=owner_clash.session.program,
+        district=owner_clash.session.district,
+        start=local(2026, 12, 9, 8),
+        end=local(2026, 12, 9, 12),
+    )
+    clashing = SessionFactory(
+        program=owner_clash.session.program,
+        district=owner_clash.session.district,
+        start=local(2026, 12, 7, 13),
+        end=local(2026, 12, 7, 15),
+    )
+    url = reverse("training:conflict_switch", args=[owner_clash.pk])
+    page = login(client, owner_clash.civil_servant).get(url).content.decode()
+    assert f'value="{free.pk}"' in page
+    assert f'value="{clashing.pk}"' not in page
+
+    response = client.post(url, {"session": free.pk})
+
+    assert response.status_code == 302
+    owner_clash.refresh_from_db()
+    assert owner_clash.status == Enrollment.Status.CANCELLED
+    assert Enrollment.objects.get(civil_servant=owner_clash.civil_servant, session=free).status == (
+        Enrollment.Status.APPROVED
+    )
+    assert conflicts_for_person(person_id=owner_clash.civil_servant_id, now=NOW) == []
+
+
+def test_switch_post_to_clashing_session_refused(client, owner_clash):
+    clashing = SessionFactory(
+        program=owner_clash.session.program,
+        district=owner_clash.session.district,
+        start=local(2026, 12, 7, 13),
+        end=local(2026, 12, 7, 15),
+    )
+    url = reverse("training:conflict_switch", args=[owner_clash.pk])
+
+    response = login(client, owner_clash.civil_servant).post(
+        url, {"session": clashing.pk}, follow=True
+    )
+
+    assert "Sesi tersebut tidak lagi tersedia tanpa bentrok." in response.content.decode()
+    owner_clash.refresh_from_db()
+    assert owner_clash.status == Enrollment.Status.APPROVED
+
+
+def test_cancel_post_cancels_enrolment(client, owner_clash):
+    url = reverse("training:conflict_cancel", args=[owner_clash.pk])
+
+    response = login(client, owner_clash.civil_servant).post(url)
+
+    assert response.status_code == 302
+    owner_clash.refresh_from_db()
+    assert owner_clash.status == Enrollment.Status.CANCELLED
+
+
+def test_resolve_empty_note_shows_indonesian_error(client, owner_clash):
+    [conflict] = conflicts_for_person(person_id=owner_clash.civil_servant_id, now=NOW)
+    url = reverse("training:conflict_resolve", args=[owner_clash.pk, conflict.fingerprint])
+
+    response = login(client, owner_clash.civil_servant).post(url, {"note": "   "})
+
+    assert response.status_code == 200
+    assert "Tulis catatan singkat bagaimana bentrok jadwal ini diselesaikan." in (
+        response.content.decode()
+    )
+    assert ConflictResolution.objects.count() == 0
+
+
+def test_resolve_with_note_records_resolution(client, owner_clash):
+    [conflict] = conflicts_for_person(person_id=owner_clash.civil_servant_id, now=NOW)
+    url = reverse("training:conflict_resolve", args=[owner_clash.pk, conflict.fingerprint])
+
+    response = login(client, owner_clash.civil_servant).post(url, {"note": "Rekan menggantikan"})
+
+    assert response.status_code == 302
+    resolution = ConflictResolution.objects.get()
+    assert (resolution.enrollment, resolution.fingerprint, resolution.note) == (
+        owner_clash,
+        conflict.fingerprint,
+        "Rekan menggantikan",
+    )
+    assert resolution.resolved_by == owner_clash.civil_servant.user
+
+
+def test_resolve_unknown_fingerprint_or_other_person_404(client, owner_clash, colleague):
+    [conflict] = conflicts_for_person(person_id=owner_clash.civil_servant_id, now=NOW)
+
+    unknown = reverse("training:conflict_resolve", args=[owner_clash.pk, "0" * 64])
+    other = reverse("training:conflict_resolve", args=[owner_clash.pk, conflict.fingerprint])
+
+    assert login(client, owner_clash.civil_servant).get(unknown).status_code == 404
+    assert login(client, colleague).post(other, {"note": "x"}).status_code == 404
+    assert ConflictResolution.objects.count() == 0
+
+
+def notification_for(person, title="Bentrok jadwal: Pelatihan"):
+    return Notification.objects.create(recipient=person, title=title, url="/bentrok/")
+
+
+def test_notifications_unread_count_in_nav_and_open_marks_read(client, owner_clash, colleague):
+    mine = notification_for(owner_clash.civil_servant)
+    notification_for(colleague, title="Milik rekan")
+    login(client, owner_clash.civil_servant)
+
+    page = client.get(reverse("training:notifications")).content.decode()
+    assert "Bentrok jadwal: Pelatihan" in page
+    assert "Milik rekan" not in page
+    assert '<span class="badge rounded-pill text-bg-warning" id="unread-count">1' in page
+
+    response = client.get(reverse("training:notification_open", args=[mine.pk]))
+
+    mine.refresh_from_db()
+    assert (response.status_code, response["Location"]) == (302, "/bentrok/")
+    assert mine.read_at == NOW
+    assert 'id="unread-count"' not in client.get(reverse("training:notifications")).content.decode()
+
+
+def test_notification_of_someone_else_404(client, owner_clash, outsider):
+    theirs = notification_for(owner_clash.civil_servant)
+
+    response = login(client, outsider).get(reverse("training:notification_open", args=[theirs.pk]))
+
+    theirs.refresh_from_db()
+    assert (response.status_code, theirs.read_at) == (404, None)
+
+
+def test_read_all_marks_only_own(client, owner_clash, colleague):
+    notification_for(owner_clash.civil_servant)
+    notification_for(owner_clash.civil_servant)
+    theirs = notification_for(colleague)
+
+    login(client, owner_clash.civil_servant).post(reverse("training:notifications_read_all"))
+
+    assert Notification.objects.filter(read_at__isnull=True).get() == theirs
+
+
+def test_session_panel_shows_unresolved_and_reminders(owner_clash):
+    Reminder.objects.create(
+        enrollment=owner_clash,
+        kind="conflict",
+        fingerprint="f",
+        recipient=owner_clash.civil_servant,
+        status="failed",
+        last_error="SMTPRecipientsRefused",
+    )
+    template = Template("{% load conflicts %}{% conflict_panel session %}")
+
+    html = template.render(Context({"session": owner_clash.session}))
+
+    assert owner_clash.civil_servant.full_name in html
+    assert "Shift dinas: Shift loket" in html
+    assert "SMTPRecipientsRefused" in html
+    assert "Bentrok jadwal dan pengingat" in html
+
+
+def test_session_panel_resolved_conflict_not_listed(owner_clash):
+    [conflict] = conflicts_for_person(person_id=owner_clash.civil_servant_id, now=NOW)
+    ConflictResolution.objects.create(
+        enrollment=owner_clash, fingerprint=conflict.fingerprint, note="x"
+    )
+    template = Template("{% load conflicts %}{% conflict_panel session %}")
+
+    html = template.render(Context({"session": owner_clash.session}))
+
+    assert "Tidak ada bentrok jadwal yang belum terselesaikan di antara peserta." in html
+    assert "Shift loket" not in html
