@@ -50,7 +50,7 @@ class Activity:
 def _enrollments(criteria: Criteria):
     return (
         Enrollment.objects.filter(
-            civil_servant__in=criteria.people().order_by().values("pk"),
+            criteria.person_condition("civil_servant"),
             session__start__gte=criteria.year_start,
             session__start__lt=criteria.year_end,
         )
@@ -96,7 +96,7 @@ def completions_by_program_month(criteria: Criteria) -> list[dict]:
     """Return passed completions and JP credited per program and month (one query)."""
     return list(
         CompletionRecord.objects.filter(
-            civil_servant__in=criteria.people().order_by().values("pk"),
+            criteria.person_condition("civil_servant"),
             passed=True,
             completion_date__gte=datetime.date(criteria.year, 1, 1),
             completion_date__lt=datetime.date(criteria.year + 1, 1, 1),

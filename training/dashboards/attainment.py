@@ -57,7 +57,7 @@ def _person_jp_sql(criteria: Criteria) -> tuple[str, tuple]:
     people = criteria.people().order_by().values("id", "name", "work_unit_id", "asn_type")
     earned = (
         CompletionRecord.objects.filter(
-            civil_servant__in=criteria.people().order_by().values("pk"),
+            criteria.person_condition("civil_servant"),
             passed=True,
             completion_date__gte=datetime.date(criteria.year, 1, 1),
             completion_date__lt=datetime.date(criteria.year + 1, 1, 1),

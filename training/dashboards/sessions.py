@@ -24,7 +24,7 @@ def visible_sessions(criteria: Criteria):
     if criteria.viewer.is_supervisor:
         sessions = sessions.filter(
             pk__in=Enrollment.objects.filter(
-                civil_servant__in=criteria.people().order_by().values("pk"),
+                criteria.person_condition("civil_servant"),
                 status__in=Enrollment.ACTIVE,
             )
             .order_by()
@@ -39,7 +39,6 @@ def visible_sessions(criteria: Criteria):
 
 def upcoming_sessions(criteria: Criteria, *, limit: int = UPCOMING_LIMIT) -> list[TrainingSession]:
     """Return the next published sessions with seats taken, waitlist and the viewer's people."""
-    people = criteria.people().order_by().values("pk")
     return list(
         visible_sessions(criteria)
         .filter(start__gte=criteria.now, status=TrainingSession.Status.PUBLISHED)
@@ -49,10 +48,8 @@ def upcoming_sessions(criteria: Criteria, *, limit: int = UPCOMING_LIMIT) -> lis
             waitlisted=Count("enrollments", filter=Q(enrollments__status="waitlisted")),
             ours=Count(
                 "enrollments",
-                filter=Q(
-                    enrollments__status__in=Enrollment.ACTIVE,
-                    enrollments__civil_servant__in=people,
-                ),
+                filter=Q(enrollments__status__in=Enrollment.ACTIVE)
+                & criteria.person_condition("enrollments__civil_servant"),
             ),
         )
         .order_by("start", "pk")[:limit]
