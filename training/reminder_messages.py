@@ -7,7 +7,6 @@ import functools
 import icalendar
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -15,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from districts.localtime import format_range
 
-from .conflicts import Conflict, clashing_session_ids, conflicts_for_person
+from .conflicts import Conflict, conflicts_for_person
 from .models import Enrollment, Reminder, TrainingSession
+from .switching import switch_options
 
 
 @dataclasses.dataclass
@@ -33,44 +33,23 @@ def link(name: str, *args) -> str:
     return settings.PORTAL_BASE_URL + reverse(name, args=args)
 
 
-def switch_options(enrollment: Enrollment, *, now: datetime.datetime) -> list[TrainingSession]:
-    """Return the other open sessions of the same program with a seat, that do not clash."""
-    candidates = list(
-        TrainingSession.objects.filter(
-            program_id=enrollment.session.program_id,
-            status=TrainingSession.Status.PUBLISHED,
-            start__gt=now,
-        )
-        .exclude(pk=enrollment.session_id)
-        .exclude(
-            enrollments__civil_servant_id=enrollment.civil_servant_id,
-            enrollments__status__in=Enrollment.ACTIVE,
-        )
-        .annotate(
-            taken=Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING))
-        )
-        .select_related("district", "venue", "program")
-        .order_by("start")
-    )
-    open_ones = [item for item in candidates if item.taken < item.capacity]
-    clashing = clashing_session_ids(
-        person_id=enrollment.civil_servant_id, session_ids=[item.pk for item in open_ones]
-    )
-    return [item for item in open_ones if item.pk not in clashing]
-
-
 def describe(conflict: Conflict, zone: str) -> str:
     """Return e.g. ``Shift dinas: Loket (Senin, 7 Desember 2026, 07.00–09.00 WIB)``."""
     return f"{conflict.label} ({format_range(conflict.other_start, conflict.other_end, zone)})"
 
 
 def compose(
-    reminder: Reminder, *, now: datetime.datetime, open_conflicts: list[Conflict] | None = None
+    reminder: Reminder,
+    *,
+    now: datetime.datetime,
+    open_conflicts: list[Conflict] | None = None,
+    options: list[TrainingSession] | None = None,
 ) -> Message | None:
     """Return the message for ``reminder``, or None when it is no longer needed.
 
-    ``open_conflicts`` are the enrolment's unresolved conflicts when the caller
-    has found them already (for a whole batch at once).
+    ``open_conflicts`` (the enrolment's unresolved conflicts) and ``options``
+    (sessions to switch to) are passed when the caller found them already,
+    for a whole batch at once.
     """
     enrollment = reminder.enrollment
     session = enrollment.session
@@ -84,7 +63,9 @@ def compose(
         if reminder.kind in (Reminder.Kind.CONFLICT, Reminder.Kind.ESCALATION):
             if open_conflicts is None:
                 open_conflicts = _open_conflicts(enrollment, now=now)
-            message = _conflict_message(reminder, enrollment, session, open_conflicts, now=now)
+            if options is None:
+                options = switch_options(enrollment, now=now)
+            message = _conflict_message(reminder, enrollment, session, open_conflicts, options)
         else:
             message = _before_session_message(reminder, enrollment, session, now=now)
     if message is not None:
@@ -101,7 +82,7 @@ def _open_conflicts(enrollment: Enrollment, *, now: datetime.datetime) -> list[C
     ]
 
 
-def _conflict_message(reminder, enrollment, session, open_conflicts, *, now) -> Message | None:
+def _conflict_message(reminder, enrollment, session, open_conflicts, options) -> Message | None:
     if reminder.kind == Reminder.Kind.CONFLICT:
         open_conflicts = [
             item for item in open_conflicts if item.fingerprint == reminder.fingerprint
@@ -117,7 +98,7 @@ def _conflict_message(reminder, enrollment, session, open_conflicts, *, now) -> 
         "clashes": [describe(item, zone) for item in open_conflicts],
         "options": [
             {"session": item, "when": format_range(item.start, item.end, item.district.time_zone)}
-            for item in switch_options(enrollment, now=now)
+            for item in options
         ],
         "conflicts_url": link("training:conflicts"),
         "switch_url": link("training:conflict_switch", enrollment.pk),

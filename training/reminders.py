@@ -44,6 +44,7 @@ from .conflicts import (
 )
 from .models import Enrollment, Notification, Reminder, TrainingSession
 from .reminder_messages import compose, deliver
+from .switching import switch_options_for
 
 BATCH_SIZE = 100
 
@@ -335,15 +336,25 @@ def send_batch(*, reminder_ids: list[int], now: datetime.datetime) -> dict[int, 
         for item in conflicts_for_enrollments(enrollment_ids=about_conflicts, now=now):
             if not item.resolved:
                 open_conflicts[item.enrollment_id].append(item)
+    options = switch_options_for(
+        [item.enrollment for item in batch if item.kind == Reminder.Kind.CONFLICT], now=now
+    )
     for reminder in batch:
-        outcomes[reminder.pk] = _send_one(reminder, open_conflicts[reminder.enrollment_id], now=now)
+        outcomes[reminder.pk] = _send_one(
+            reminder,
+            open_conflicts[reminder.enrollment_id],
+            options.get(reminder.enrollment_id, []),
+            now=now,
+        )
     return outcomes
 
 
-def _send_one(reminder: Reminder, open_conflicts: list, *, now: datetime.datetime) -> Outcome:
+def _send_one(
+    reminder: Reminder, open_conflicts: list, options: list, *, now: datetime.datetime
+) -> Outcome:
     message = None
     try:
-        message = compose(reminder, now=now, open_conflicts=open_conflicts)
+        message = compose(reminder, now=now, open_conflicts=open_conflicts, options=options)
         if message is None:
             _finish(reminder, Reminder.Status.SKIPPED)
             return Outcome.SKIPPED

@@ -234,3 +234,31 @@ def test_clashing_session_ids_query_count_independent_of_sessions(django_assert_
         result = clashing_session_ids(person_id=person.pk, session_ids=[s.pk for s in sessions])
 
     assert result == {sessions[5].pk}
+
+
+def test_switch_options_exclude_full_enrolled_clashing_and_holiday_sessions():
+    from training.switching import switch_options, switch_options_for
+
+    enrollment = EnrollmentFactory(session=session_at(7, 8))
+    person, program = enrollment.civil_servant, enrollment.session.program
+    same = {"program": program, "district": enrollment.session.district}
+    free = session_at(8, 8, **same)
+    full = session_at(9, 8, capacity=1, **same)
+    EnrollmentFactory(session=full)
+    already = session_at(11, 8, **same)
+    EnrollmentFactory(session=already, civil_servant=person, status="waitlisted", waitlisted_at=NOW)
+    clashing = session_at(14, 8, **same)
+    ScheduleEntryFactory(
+        civil_servant=person, start=local(2026, 12, 14, 9), end=local(2026, 12, 14, 10)
+    )
+    holiday = session_at(10, 8, **same)
+    HolidayFactory(date=datetime.date(2026, 12, 10), name="Libur Uji")
+    session_at(15, 8)  # another program
+
+    options = switch_options(enrollment, now=NOW)
+
+    assert [item.pk for item in options] == [free.pk]
+    assert {k: [s.pk for s in v] for k, v in switch_options_for([enrollment], now=NOW).items()} == {
+        enrollment.pk: [free.pk]
+    }
+    assert {clashing.pk, holiday.pk, full.pk, already.pk}.isdisjoint({s.pk for s in options})

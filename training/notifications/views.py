@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from districts.scoping import scope_for
 
 from ..models import Enrollment, Notification
-from ..reminder_messages import switch_options
+from ..switching import switch_options
 from . import selectors, services
 from .forms import ResolveForm
 
