@@ -131,6 +131,7 @@ def behind_target(criteria: Criteria, *, limit: int | None = BEHIND_LIMIT) -> li
     sql = f"""
         SELECT b.id, b.counted, b.target,
                p.front_title, p.name, p.back_title, p.nip, p.asn_type, u.name AS unit_name,
+               d.name AS district_name,
                s.front_title AS s_front, s.name AS s_name, s.back_title AS s_back,
                (SELECT MAX(c.completion_date) FROM {records} c
                  WHERE c.civil_servant_id = b.id AND c.completion_date <= %s) AS last_training
@@ -142,6 +143,7 @@ def behind_target(criteria: Criteria, *, limit: int | None = BEHIND_LIMIT) -> li
         ) b
         JOIN {people} p ON p.id = b.id
         JOIN {units} u ON u.id = p.work_unit_id
+        JOIN {District._meta.db_table} d ON d.id = p.district_id
         LEFT JOIN {people} s ON s.id = p.supervisor_id
         ORDER BY b.counted, b.name, b.id
     """
@@ -171,6 +173,7 @@ def behind_target(criteria: Criteria, *, limit: int | None = BEHIND_LIMIT) -> li
             {
                 "person": person,
                 "unit": row["unit_name"],
+                "district": row["district_name"],
                 "supervisor": supervisor.full_name if supervisor else "",
                 "jp": row["counted"],
                 "target": row["target"],

@@ -52,16 +52,15 @@ def stacked_bar(title: str, segments: list[tuple[str, int, str]]) -> SafeString:
             x += share
     if not total:
         body.append(f'<rect x="0" y="0" width="{width}" height="{bar_height}" fill="#e9ecef"/>')
-    legend_x = 0
-    for label, count, key in segments:
-        text = f"{label} ({numbers.integer(count)})"
-        body.append(
-            f'<rect x="{legend_x}" y="{bar_height + 12}" width="12" height="12" '
-            f'fill="{COLORS[key]}"/><text x="{legend_x + 16}" y="{bar_height + 23}" {FONT} '
-            f'font-size="12" fill="#212529">{escape(text)}</text>'
-        )
-        legend_x += 24 + 7 * len(text)
-    return _svg(width, bar_height + 32, title, body, "chart-attainment")
+    legend = "".join(
+        f'<li><span class="chart-swatch" style="background:{COLORS[key]}"></span>'
+        f"{escape(label)} ({numbers.integer(count)})</li>"
+        for label, count, key in segments
+    )
+    return mark_safe(  # noqa: S308 - escaped above
+        _svg(width, bar_height, title, body, "chart-attainment")
+        + f'<ul class="chart-legend list-inline small mb-0 mt-1">{legend}</ul>'
+    )
 
 
 def bar_chart(title: str, items: list[tuple[str, int]]) -> SafeString:

@@ -464,6 +464,7 @@ class Dashboard:
                     "nip": person.nip_display,
                     "asn_type": person.asn_type,
                     "unit": item["unit"],
+                    "district": item["district"],
                     "supervisor": item["supervisor"],
                     "jp": item["jp"],
                     "target": item["target"],
@@ -472,6 +473,7 @@ class Dashboard:
                     "url": reverse("training:dashboard-person", args=[person.pk]) + f"?{query}",
                 }
             )
+        single_district = len({item["district"] for item in self.behind}) <= 1
         note = ""
         if self.behind_limit is not None:
             note = _(
@@ -482,9 +484,10 @@ class Dashboard:
             title=_("People behind target"),
             columns=[
                 Column("name", _("Name"), "text"),
-                Column("nip", _("NIP"), "text"),
+                Column("nip", _("NIP"), "text", nowrap=True),
                 Column("asn_type", _("ASN type"), "text"),
                 Column("unit", _("Work unit"), "text"),
+                *([] if single_district else [Column("district", _("District"), "text")]),
                 Column("supervisor", _("Supervisor"), "text"),
                 Column("jp", _("JP")),
                 Column("target", _("Target")),

@@ -26,7 +26,7 @@ from .filters import Criteria
 
 REFRESH_SECONDS = 5 * 60
 MAX_AGE = datetime.timedelta(minutes=30)
-VERSION = 1
+VERSION = 2
 # The Dashboard attributes (one query each) a snapshot carries.
 SNAPSHOT_PARTS = (
     "_attainment_rows",

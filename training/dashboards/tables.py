@@ -13,6 +13,7 @@ class Column:
     key: str
     label: str
     kind: str = "int"  # text, int, decimal, percent, money, date
+    nowrap: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -41,6 +42,7 @@ class Cell:
     text: str
     numeric: bool
     url: str = ""
+    nowrap: bool = False
 
 
 @dataclass
@@ -86,6 +88,7 @@ class Table:
                 column.display(row.get(column.key)),
                 column.numeric,
                 row.get("url", "") if column.key == self.link_column else "",
+                column.nowrap or column.kind == "date",
             )
             for column in self.columns
         ]
