@@ -864,12 +864,43 @@ class DemoBuilder:
             )
         )
         ScheduleEntry.objects.bulk_create(entries)
+        self._free_session_for(demo_person, demo_session, holidays, hr_user)
 
         self.logins += [
             DemoLogin(district.name, "HR", hr.nip, hr.full_name),
             DemoLogin(district.name, "Supervisor", head.nip, head.full_name),
             DemoLogin(district.name, "ASN", demo_person.nip, demo_person.full_name),
         ]
+
+    def _free_session_for(self, person, session, holidays, hr_user):
+        """Add a session of the same program, with seats, that the person's schedule allows.
+
+        The demo civil servant's clash then has a one-click way out. No random
+        numbers are drawn here, so the rest of the demo stays as it was.
+        """
+        busy = list(ScheduleEntry.objects.filter(civil_servant=person).values_list("start", "end"))
+        local_day = session.start.astimezone(session.district.tzinfo).date()
+        for offset in range(1, 30):
+            day = self._working_day(local_day + datetime.timedelta(days=offset), holidays)
+            start = self._local(session.district, day, 13)
+            end = start + datetime.timedelta(hours=3)
+            if all(end <= b_start or b_end <= start for b_start, b_end in busy):
+                break
+        TrainingSession.objects.create(
+            program=session.program,
+            district=session.district,
+            venue=session.venue,
+            instructor=session.instructor,
+            start=start,
+            end=end,
+            capacity=20,
+            status=TrainingSession.Status.PUBLISHED,
+            created_by=hr_user,
+            enrollment_opens_at=session.enrollment_opens_at,
+            enrollment_closes_at=start - datetime.timedelta(days=1),
+            cost_amount=session.cost_amount,
+            cost_basis=session.cost_basis,
+        )
 
     def _complete(self, person, session, hr_user):
         completion_date = session.end.astimezone(session.district.tzinfo).date()
