@@ -2,8 +2,9 @@
 
 Each benchmark is a module of this folder with a ``main(argv)``; the options
 after the names are passed to each. With no name, all of them run in turn.
-The benchmarks need PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL,
-default ``redis://127.0.0.1:6379/5``).
+The benchmarks need PostgreSQL (DATABASE_URL's server) and Redis
+(BENCH_BROKER_URL, default ``redis://127.0.0.1:6379/13``, kept apart from the
+database the tests' workers use).
 """
 
 import importlib
