@@ -19,6 +19,12 @@ def recheck_person(person_id: int) -> int:
 
 
 @shared_task
+def recheck_session(session_id: int) -> int:
+    """Re-check the participants of one session after it changed."""
+    return reminders.recheck_session(session_id=session_id, now=timezone.now())
+
+
+@shared_task
 def sweep_reminders() -> int:
     """Queue again the reminders left pending or stuck while sending (beat)."""
     return reminders.sweep(now=timezone.now())

@@ -39,6 +39,7 @@ from .conflicts import (
     ConflictKind,
     conflicts_for_enrollments,
     conflicts_for_person,
+    conflicts_for_session,
     conflicts_in_window,
     fingerprint,
 )
@@ -170,6 +171,25 @@ def recheck_person(*, person_id: int, now: datetime.datetime) -> int:
         record(rows)
         transaction.on_commit(dispatch_pending)
     return len(rows)
+
+
+def recheck_session(*, session_id: int, now: datetime.datetime) -> int:
+    """Record reminders for the current conflicts of a session's participants."""
+    rows = conflict_reminder_rows(conflicts_for_session(session_id=session_id), now=now)
+    with transaction.atomic():
+        record(rows)
+        transaction.on_commit(dispatch_pending)
+    return len(rows)
+
+
+def queue_session_recheck(session_id: int) -> None:
+    """Re-check all participants of a session after the transaction commits.
+
+    Call it after a session is rescheduled (its times change) or re-published.
+    """
+    from .conflict_tasks import recheck_session as task
+
+    transaction.on_commit(lambda: task.delay(session_id))
 
 
 def queue_person_recheck(person_id: int) -> None:

@@ -385,3 +385,19 @@ def test_claim_batch_overlapping_claims_are_disjoint(clash):
     assert (first, second) == (ids[:3], ids[3:])
     assert set(Reminder.objects.values_list("status", flat=True)) == {"sending"}
     assert Reminder.objects.filter(claimed_at=NOW).count() == 4
+
+
+def test_queue_session_recheck_after_reschedule_records_new_conflict(
+    clash, django_capture_on_commit_callbacks
+):
+    enrollment, entry = clash
+    scan(django_capture_on_commit_callbacks)
+    TrainingSession.objects.filter(pk=enrollment.session_id).update(
+        start=local(2026, 12, 7, 9), end=local(2026, 12, 7, 13)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.queue_session_recheck(enrollment.session_id)
+
+    assert Reminder.objects.filter(kind="conflict", status="sent").count() == 2
+    assert len(conflict_mails()) == 2
