@@ -7,7 +7,6 @@ them is refused at its field with a clear message, never silently widened.
 import datetime
 import zoneinfo
 from dataclasses import dataclass
-from functools import cached_property
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
@@ -56,25 +55,15 @@ class Criteria:
     def has_program_filter(self) -> bool:
         return bool(self.kind or self.program_id)
 
-    @cached_property
-    def _subtree_ids(self) -> list[int]:
-        return list(self.viewer.people().order_by().values_list("pk", flat=True))
-
     def person_condition(self, path: str) -> Q:
         """Return the filter on a path to a person: the people the figures count."""
         if self.viewer.is_supervisor and not (self.district_id or self.unit_id or self.asn_type):
-            return Q(**{f"{path}__in": self._subtree_ids})
+            return Q(**{f"{path}__in": self.viewer.subtree_ids})
         return Q(**{f"{path}__in": self.people().order_by().values("pk")})
 
     def people(self) -> QuerySet:
         """Return the people the figures count: the viewer's scope with the filters."""
-        if self.viewer.is_supervisor:
-            # A supervisor's subtree is resolved once (one query): with the ids
-            # spelled out, the database plans each figure on its indexes instead
-            # of guessing the size of the recursive query (seconds at scale).
-            people = CivilServant.objects.filter(pk__in=self._subtree_ids)
-        else:
-            people = self.viewer.people()
+        people = self.viewer.people()
         if self.district_id:
             people = people.filter(district_id=self.district_id)
         if self.unit_id:

@@ -93,12 +93,11 @@ def open_conflicts(criteria: Criteria) -> OpenConflicts:
         found = live_conflict_pairs(criteria.now)
     if not found:
         return result
-    ours = set(
-        criteria.people()
-        .filter(pk__in={person for person, _session in found})
-        .order_by()
-        .values_list("pk", flat=True)
-    )
+    persons = {person for person, _session in found}
+    if criteria.viewer.is_supervisor and criteria.is_unfiltered:
+        ours = persons.intersection(criteria.viewer.subtree_ids)
+    else:
+        ours = set(criteria.people().filter(pk__in=persons).order_by().values_list("pk", flat=True))
     allowed_sessions = None
     if criteria.has_program_filter:
         allowed_sessions = set(
