@@ -9,9 +9,11 @@
     const response = await fetch(url, { headers: { Accept: "application/json" } });
     if (!response.ok) return;
     const job = await response.json();
-    const percent = job.total ? Math.round((100 * job.processed) / job.total) : 0;
+    // Rows are written in one transaction, so a commit shows no partial count.
+    const percent =
+      job.status === "committing" ? 100 : job.total ? Math.round((100 * job.processed) / job.total) : 0;
     inner.style.width = percent + "%";
-    inner.textContent = percent + "%";
+    inner.textContent = job.status === "committing" ? job.status_label : percent + "%";
     bar.setAttribute("aria-valuenow", percent);
     if (label) label.textContent = job.status_label;
     if (job.status === "previewing" || job.status === "committing") {

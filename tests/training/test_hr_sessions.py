@@ -291,3 +291,27 @@ def test_session_list_shows_upcoming_by_default_and_past_on_request(hr_client):
     assert [s.pk for s in default.context["page"]] == [upcoming.pk]
     assert [s.pk for s in earlier.context["page"]] == [past.pk]
     assert [s.pk for s in everything.context["page"]] == [past.pk, upcoming.pk]
+
+
+@pytest.mark.django_db
+def test_session_page_shows_the_audit_trail(hr_client, officer):
+    program, venue = ProgramFactory(), VenueFactory()
+    (session,) = scheduling.schedule_sessions(
+        program=program,
+        intervals=[(local(2026, 12, 24, 8), local(2026, 12, 24, 12))],
+        capacity=10,
+        venue=venue,
+        override_reason="Sesuai DIPA",
+        actor=officer.user,
+    )
+    scheduling.publish_session(session=session, actor=officer.user)
+
+    page = hr_client.get(reverse("training:hr-session", args=[session.pk])).content.decode()
+
+    assert [e.action for e in session.audit_entries.all()] == [
+        "published",
+        "warning_overridden",
+        "created",
+    ]
+    for text in ("menerbitkan", "mengabaikan peringatan", "membuat", "Sesuai DIPA", officer.name):
+        assert text in page
