@@ -25,12 +25,14 @@ The life of a :class:`~training.models.Reminder`:
 
 import datetime
 import enum
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
+from kombu.exceptions import OperationalError
 
 from districts.models import CivilServant
 
@@ -48,6 +50,7 @@ from .reminder_messages import compose, deliver
 from .switching import switch_options_for
 
 BATCH_SIZE = 100
+logger = logging.getLogger(__name__)
 
 
 class Outcome(enum.StrEnum):
@@ -208,10 +211,21 @@ def queue_person_recheck(person_id: int) -> None:
 
 
 def _queue(ids: list[int]) -> int:
+    """Queue the ids in batches; return how many were queued.
+
+    With the broker down the rows simply stay pending: the sweeper queues them
+    again once it is back, so an outage delays reminders but loses none.
+    """
     from .conflict_tasks import send_reminders
 
     for start in range(0, len(ids), BATCH_SIZE):
-        send_reminders.delay(ids[start : start + BATCH_SIZE])
+        try:
+            send_reminders.delay(ids[start : start + BATCH_SIZE])
+        except (OperationalError, OSError) as error:
+            logger.warning(
+                "Broker unavailable, %s reminders left pending: %s", len(ids) - start, error
+            )
+            return start
     return len(ids)
 
 

@@ -401,3 +401,27 @@ def test_queue_session_recheck_after_reschedule_records_new_conflict(
 
     assert Reminder.objects.filter(kind="conflict", status="sent").count() == 2
     assert len(conflict_mails()) == 2
+
+
+def test_broker_outage_leaves_rows_pending_then_sweeper_sends_once(
+    clash, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from training.conflict_tasks import send_reminders
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(send_reminders, "delay", broker_down)
+    scan(django_capture_on_commit_callbacks)
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"pending"}
+    assert mail.outbox == []
+
+    monkeypatch.undo()
+    queued = reminders.sweep(now=NOW + datetime.timedelta(minutes=5))
+    reminders.sweep(now=NOW + datetime.timedelta(minutes=10))
+
+    assert queued == 2
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(mail.outbox) == 2
