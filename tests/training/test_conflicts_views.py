@@ -250,3 +250,11 @@ def test_session_panel_resolved_conflict_not_listed(owner_clash):
 
     assert "Tidak ada bentrok jadwal yang belum terselesaikan di antara peserta." in html
     assert "Shift loket" not in html
+
+
+def test_home_card_counts_open_clashes(client, owner_clash, colleague):
+    mine = login(client, owner_clash.civil_servant).get("/").content.decode()
+    theirs = login(client, colleague).get("/").content.decode()
+
+    assert "1 sesi mendatang Anda bentrok dengan jadwal Anda." in mine
+    assert "Tidak ada sesi mendatang Anda yang bentrok" in theirs

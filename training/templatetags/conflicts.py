@@ -1,7 +1,9 @@
 """Template tags of the conflicts area: the unread count and the HR session panel."""
 
 from django import template
+from django.utils import timezone
 
+from ..conflicts import conflicts_for_person
 from ..notifications.selectors import session_conflict_panel, unread_count
 
 register = template.Library()
@@ -17,3 +19,10 @@ def unread_notifications(person_id):
 def conflict_panel(session):
     """``{% conflict_panel session %}`` on the HR session page."""
     return {"panel": session_conflict_panel(session=session)}
+
+
+@register.inclusion_tag("training/conflicts/_home_card.html")
+def conflicts_home_card(person_id):
+    """``{% conflicts_home_card person.pk %}`` on the home page."""
+    found = conflicts_for_person(person_id=person_id, now=timezone.now())
+    return {"open_count": len({c.enrollment_id for c in found if not c.resolved})}
