@@ -127,7 +127,6 @@ def test_hr_pages_send_anonymous_visitors_to_login(client):
     assert response["Location"].startswith("/akun/login/")
 
 
-
 @pytest.mark.django_db
 def test_home_shows_hr_card_and_nav_only_to_hr(client):
     officer = hr_officer(district("mulyorejo"))

@@ -13,6 +13,7 @@ from tests.factories import (
     EnrollmentFactory,
     InstructorFactory,
     ProgramFactory,
+    ScheduleEntryFactory,
     SessionFactory,
     VenueFactory,
     district,
@@ -20,7 +21,7 @@ from tests.factories import (
     local,
 )
 from training.hr import scheduling
-from training.models import AuditEntry, TrainingSession
+from training.models import AuditEntry, Reminder, TrainingSession
 
 
 @pytest.fixture
@@ -315,3 +316,30 @@ def test_session_page_shows_the_audit_trail(hr_client, officer):
     ]
     for text in ("menerbitkan", "mengabaikan peringatan", "membuat", "Sesuai DIPA", officer.name):
         assert text in page
+
+
+@pytest.mark.django_db
+def test_session_reschedule_rechecks_participants_conflicts(
+    officer, django_capture_on_commit_callbacks
+):
+    day = timezone.localdate() + datetime.timedelta(days=10)
+    session = SessionFactory(start=local(day.year, day.month, day.day, 8))
+    enrollment = EnrollmentFactory(session=session)
+    ScheduleEntryFactory(
+        civil_servant=enrollment.civil_servant,
+        start=local(day.year, day.month, day.day, 13),
+        end=local(day.year, day.month, day.day, 16),
+    )
+    new_start = local(day.year, day.month, day.day, 13)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.update_session(
+            session=session,
+            data={"start": new_start, "end": new_start + datetime.timedelta(hours=3)},
+            override_reason="Aula dipakai pagi",
+            actor=officer.user,
+        )
+
+    assert list(Reminder.objects.values_list("enrollment_id", "kind")) == [
+        (enrollment.pk, "conflict")
+    ]

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from districts import localtime
+from training import reminders
 from training.models import AuditEntry, Enrollment, TrainingSession, Venue
 
 from . import audit
@@ -185,6 +186,8 @@ def update_session(
         )
         if moved:
             _notify(session, "rescheduled")
+            # The new time may clash with the participants' duty schedules.
+            reminders.queue_session_recheck(session.pk)
     return session
 
 
