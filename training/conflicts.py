@@ -2,7 +2,7 @@
 
 Two layers share one rule, half-open intervals ``[start, end)``:
 
-- :func:`find_overlaps` is pure: it takes ``(id, start, end)`` tuples and
+- :func:`~training.overlap.find_overlaps` is pure: it takes ``(id, start, end)`` tuples and
   returns typed results (:class:`Overlap`, :class:`InvalidInterval`), never
   raising. Back-to-back intervals and empty intervals overlap nothing.
 - The entry points below find conflicts in the database with a few set-based
@@ -33,97 +33,23 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import District, Holiday, ScheduleEntry
 
 from .models import ConflictResolution, Enrollment, TrainingSession
+from .overlap import InvalidInterval, Overlap, find_overlaps, overlapping_pairs
 
-# --------------------------------------------------------------------------
-# The pure core
-# --------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Overlap:
-    """Interval ``left_id`` overlaps interval ``right_id`` on ``[start, end)``."""
-
-    left_id: object
-    right_id: object
-    start: datetime.datetime
-    end: datetime.datetime
-
-
-@dataclasses.dataclass(frozen=True)
-class InvalidInterval:
-    """An input tuple that is not a usable interval, and why."""
-
-    id: object
-    reason: str
-
-
-def _problem(start, end) -> str | None:
-    if not isinstance(start, datetime.datetime) or not isinstance(end, datetime.datetime):
-        return "not a datetime"
-    if start.tzinfo is None or end.tzinfo is None:
-        return "naive datetime"
-    if end < start:
-        return "end before start"
-    return None
-
-
-def find_overlaps(
-    left: Iterable[tuple], right: Iterable[tuple] | None = None
-) -> list[Overlap | InvalidInterval]:
-    """Return every overlap between ``left`` and ``right`` intervals.
-
-    Intervals are ``(id, start, end)`` with aware datetimes, half-open: two
-    intervals overlap when ``max(starts) < min(ends)``, so back-to-back
-    intervals and empty (zero-length) intervals never overlap. Zones may
-    differ; instants are compared. With ``right`` omitted, ``left`` is
-    compared with itself: each unordered pair once, an interval never with
-    itself. Invalid tuples are reported as :class:`InvalidInterval` (each
-    once) and otherwise ignored; nothing raises.
-    """
-    results: list[Overlap | InvalidInterval] = []
-    reported: set[int] = set()
-
-    def clean(items, side: int) -> list[tuple]:
-        valid = []
-        for index, item in enumerate(items):
-            try:
-                item_id, start, end = item
-            except (TypeError, ValueError):
-                results.append(InvalidInterval(id=item, reason="not an (id, start, end) tuple"))
-                continue
-            problem = _problem(start, end)
-            if problem is None:
-                valid.append((item_id, start, end, index))
-            elif (side, index) not in reported:
-                reported.add((side, index))
-                results.append(InvalidInterval(id=item_id, reason=problem))
-        return valid
-
-    lefts = clean(left, 0)
-    same = right is None
-    rights = lefts if same else clean(right, 1)
-    # Sweep both lists by start: each left only meets rights starting before it ends.
-    rights_sorted = sorted(rights, key=lambda item: item[1])
-    for left_id, left_start, left_end, left_index in sorted(lefts, key=lambda item: item[1]):
-        for right_id, right_start, right_end, right_index in rights_sorted:
-            if right_start >= left_end:
-                break
-            if same and right_index <= left_index:
-                continue
-            start, end = max(left_start, right_start), min(left_end, right_end)
-            if start < end:
-                results.append(Overlap(left_id, right_id, start, end))
-    return results
-
-
-def overlapping_pairs(left: Iterable[tuple], right: Iterable[tuple] | None = None) -> set:
-    """Return the ``(left_id, right_id)`` pairs of :func:`find_overlaps`."""
-    return {
-        (item.left_id, item.right_id)
-        for item in find_overlaps(left, right)
-        if isinstance(item, Overlap)
-    }
-
+__all__ = [
+    "Conflict",
+    "ConflictKind",
+    "InvalidInterval",
+    "Overlap",
+    "clashes_for_prospective",
+    "clashing_session_ids",
+    "conflicts_for_enrollments",
+    "conflicts_for_person",
+    "conflicts_for_session",
+    "conflicts_in_window",
+    "find_overlaps",
+    "fingerprint",
+    "overlapping_pairs",
+]
 
 # --------------------------------------------------------------------------
 # Conflicts in the database
@@ -344,7 +270,7 @@ def _holiday_conflicts(
         "session__district_id",
         "session__district__time_zone",
     )
-    return _match_holidays(
+    return match_holidays(
         [
             (pk, person, session, start, end, district, zone)
             for pk, person, session, start, end, district, zone in rows
@@ -353,7 +279,7 @@ def _holiday_conflicts(
     )
 
 
-def _match_holidays(sessions, intervals) -> list[Conflict]:
+def match_holidays(sessions, intervals) -> list[Conflict]:
     """Match ``(enrollment_id, person, session, start, end, district, zone)`` rows to holidays."""
     conflicts = []
     by_key = defaultdict(list)
@@ -416,7 +342,7 @@ def _conflicts(enrollments, *, first: datetime.date, last: datetime.date | None,
     return _with_resolution(found, resolutions)
 
 
-def _days_around(start: datetime.datetime, end: datetime.datetime):
+def days_around(start: datetime.datetime, end: datetime.datetime):
     """Return the dates that can be local days of ``[start, end)`` in any zone (±1 day)."""
     return (start - datetime.timedelta(days=1)).date(), (end + datetime.timedelta(days=1)).date()
 
@@ -424,7 +350,7 @@ def _days_around(start: datetime.datetime, end: datetime.datetime):
 def conflicts_in_window(*, start: datetime.datetime, end: datetime.datetime) -> list[Conflict]:
     """Return the conflicts of active enrolments in sessions overlapping ``[start, end)``."""
     enrollments = _active_enrollments().filter(session__start__lt=end, session__end__gt=start)
-    first, last = _days_around(start, end)
+    first, last = days_around(start, end)
     resolutions = ConflictResolution.objects.filter(
         enrollment__session__start__lt=end, enrollment__session__end__gt=start
     )
@@ -509,8 +435,8 @@ def conflicts_for_person(*, person_id: int, now: datetime.datetime) -> list[Conf
                         other_session_id=other[1],
                     )
                 )
-    first_day, last_day = _days_around(low, high)
-    found += _match_holidays(
+    first_day, last_day = days_around(low, high)
+    found += match_holidays(
         [
             (pk, person_id, session, start, end, district, zone)
             for pk, session, start, end, district, zone, _title in enrolled
@@ -542,7 +468,7 @@ def conflicts_for_session(*, session_id: int) -> list[Conflict]:
     bounds = TrainingSession.objects.filter(pk=session_id).values_list("start", "end").first()
     if bounds is None:
         return []
-    first, last = _days_around(*bounds)
+    first, last = days_around(*bounds)
     resolutions = ConflictResolution.objects.filter(
         enrollment__civil_servant__enrollments__session_id=session_id
     )
@@ -618,8 +544,8 @@ def _prospective(person_id: int, sessions: list[tuple]) -> list[Conflict]:
                     other_session_id=o_session,
                 )
             )
-    first, last = _days_around(low, high)
-    conflicts += _match_holidays(
+    first, last = days_around(low, high)
+    conflicts += match_holidays(
         [(None, person_id, *item) for item in sessions], holiday_intervals(first, last)
     )
     return sorted(conflicts, key=_order)

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 
 from districts.models import ScheduleEntry
 
-from .conflicts import Overlap, _days_around, _match_holidays, find_overlaps, holiday_intervals
+from .conflicts import Overlap, days_around, find_overlaps, holiday_intervals, match_holidays
 from .models import Enrollment, TrainingSession
 
 
@@ -61,10 +61,10 @@ def switch_options_for(
         .values_list("civil_servant_id", "pk", "session_id", "session__start", "session__end")
     ):
         enrolled[person].append((pk, session, start, end))
-    first, last = _days_around(low, high)
+    first, last = days_around(low, high)
     on_holiday = {
         item.session_id
-        for item in _match_holidays(
+        for item in match_holidays(
             [
                 (None, 0, c.pk, c.start, c.end, c.district_id, c.district.time_zone)
                 for c in candidates
