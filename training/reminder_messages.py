@@ -109,12 +109,13 @@ def _conflict_message(reminder, enrollment, session, open_conflicts, options) ->
         "days": settings.ESCALATION_DAYS_BEFORE,
     }
     if reminder.kind == Reminder.Kind.ESCALATION:
-        subject = _("Unresolved schedule clash of %(name)s: %(title)s") % {
-            "name": enrollment.civil_servant.full_name,
+        subject = _("Unresolved schedule clash: %(name)s, %(title)s") % {
+            "name": enrollment.civil_servant.name,
             "title": session.program.title,
         }
+        context["team_url"] = link("training:team_conflicts")
         body = render_to_string("emails/conflict_escalation.txt", context)
-        url = link("training:conflicts")
+        url = context["team_url"]
     else:
         subject = _("Schedule clash: %(title)s") % {"title": session.program.title}
         body = render_to_string("emails/conflict_reminder.txt", context)

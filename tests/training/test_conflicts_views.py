@@ -258,3 +258,18 @@ def test_home_card_counts_open_clashes(client, owner_clash, colleague):
 
     assert "1 sesi mendatang Anda bentrok dengan jadwal Anda." in mine
     assert "Tidak ada sesi mendatang Anda yang bentrok" in theirs
+
+
+def test_team_conflicts_supervisor_sees_subtree_only(client, owner_clash, outsider):
+    supervisor = CivilServantFactory(district=owner_clash.session.district)
+    owner_clash.civil_servant.supervisor = supervisor
+    owner_clash.civil_servant.save()
+    stranger_clash = EnrollmentFactory(session=owner_clash.session)
+    ScheduleEntryFactory(civil_servant=stranger_clash.civil_servant, note="Shift orang lain")
+
+    page = login(client, supervisor).get(reverse("training:team_conflicts")).content.decode()
+
+    assert owner_clash.civil_servant.full_name in page
+    assert "Shift dinas: Shift loket" in page
+    assert "Shift orang lain" not in page
+    assert login(client, outsider).get(reverse("training:team_conflicts")).status_code == 404

@@ -5,7 +5,12 @@ from collections import defaultdict
 
 from districts.scoping import Scope
 
-from ..conflicts import Conflict, conflicts_for_person, conflicts_for_session
+from ..conflicts import (
+    Conflict,
+    conflicts_for_enrollments,
+    conflicts_for_person,
+    conflicts_for_session,
+)
 from ..models import Enrollment, Notification, Reminder, TrainingSession
 
 
@@ -28,6 +33,22 @@ def person_conflicts(*, scope: Scope, now: datetime.datetime) -> list[dict]:
         }
         for enrollment in enrollments
     ]
+
+
+def team_conflicts(*, scope: Scope, now: datetime.datetime) -> list[dict]:
+    """Return the unresolved conflicts of the people below a supervisor, soonest first."""
+    enrollments = {
+        item.pk: item
+        for item in scope.filter(
+            Enrollment.objects.filter(status__in=Enrollment.ACTIVE, session__end__gt=now)
+        ).select_related("civil_servant", "session__program", "session__district")
+    }
+    found = [
+        item
+        for item in conflicts_for_enrollments(enrollment_ids=list(enrollments), now=now)
+        if not item.resolved and item.enrollment_id in enrollments
+    ]
+    return [{"enrollment": enrollments[item.enrollment_id], "conflict": item} for item in found]
 
 
 def open_conflict(*, enrollment: Enrollment, fingerprint: str, now: datetime.datetime):

@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("", views.conflicts, name="conflicts"),
+    path("tim/", views.team, name="team_conflicts"),
     path("<int:pk>/pindah/", views.switch, name="conflict_switch"),
     path("<int:pk>/batalkan/", views.cancel, name="conflict_cancel"),
     path("<int:pk>/selesai/<str:fingerprint>/", views.resolve, name="conflict_resolve"),

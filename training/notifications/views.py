@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from districts.scoping import scope_for
+from districts.scoping import is_supervisor, scope_for
 
 from ..models import Enrollment, Notification
 from ..switching import switch_options
@@ -38,6 +38,15 @@ def conflicts(request):
     scope = _self_scope(request)
     rows = selectors.person_conflicts(scope=scope, now=timezone.now())
     return render(request, "training/conflicts/list.html", {"rows": rows})
+
+
+@login_required
+def team(request):
+    scope = scope_for(request.user)
+    if not is_supervisor(scope.person_id):
+        raise Http404
+    rows = selectors.team_conflicts(scope=scope.as_supervisor(), now=timezone.now())
+    return render(request, "training/conflicts/team.html", {"rows": rows})
 
 
 @login_required
