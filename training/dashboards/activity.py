@@ -3,8 +3,8 @@
 Rates are over the enrolments of sessions of the year that have ended:
 completion = completed / enrolled, attendance = (attended + partly attended +
 completed) / enrolled, no-show = did not attend / enrolled. Cancellations count
-the enrolments cancelled for sessions of the year. Each table is one grouped
-query; the totals and the trend are summed from the rows in Python.
+the enrolments cancelled for sessions of the year. One grouped query answers
+the tables, the totals and the trend, summed from its rows in Python.
 """
 
 import datetime
@@ -70,18 +70,16 @@ def _counts(now: datetime.datetime) -> dict:
     }
 
 
-def activity_by_unit(criteria: Criteria) -> list[dict]:
-    """Return enrolment counts per work unit of the participant (one query)."""
-    return list(
-        _enrollments(criteria).values("civil_servant__work_unit").annotate(**_counts(criteria.now))
-    )
+def activity_rows(criteria: Criteria) -> list[dict]:
+    """Return enrolment counts per participant's work unit, program and month (one query).
 
-
-def activity_by_program_month(criteria: Criteria) -> list[dict]:
-    """Return enrolment counts per program and month of the session (one query)."""
+    The per-unit and per-program tables, the totals and the trend are sums of
+    these rows; one grouped pass over the enrolments serves them all.
+    """
     return list(
         _enrollments(criteria)
         .values(
+            "civil_servant__work_unit",
             "session__program",
             "session__program__code",
             "session__program__title",

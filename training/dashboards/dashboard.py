@@ -64,12 +64,8 @@ class Dashboard:
         return attainment.attainment_rows(self.criteria)
 
     @cached_property
-    def _activity_units(self) -> list[dict]:
-        return activity.activity_by_unit(self.criteria)
-
-    @cached_property
-    def _activity_programs(self) -> list[dict]:
-        return activity.activity_by_program_month(self.criteria)
+    def _activity_rows(self) -> list[dict]:
+        return activity.activity_rows(self.criteria)
 
     @cached_property
     def _completions(self) -> list[dict]:
@@ -111,11 +107,30 @@ class Dashboard:
         return result
 
     @cached_property
-    def activity_totals(self) -> activity.Activity:
+    def _activity(self) -> dict:
+        """Return the enrolment counts rolled up per unit, program and month, and in total."""
+        units, programs = defaultdict(activity.Activity), {}
+        months = {month: activity.Activity() for month in range(1, 13)}
         total = activity.Activity()
-        for row in self._activity_units:
+        for row in self._activity_rows:
+            units[row["civil_servant__work_unit"]].add(row)
+            program = programs.setdefault(
+                row["session__program"],
+                {
+                    "code": row["session__program__code"],
+                    "title": row["session__program__title"],
+                    "district": row["session__program__district__name"],
+                    "activity": activity.Activity(),
+                },
+            )
+            program["activity"].add(row)
+            months[row["month"]].add(row)
             total.add(row)
-        return total
+        return {"units": dict(units), "programs": programs, "months": months, "total": total}
+
+    @property
+    def activity_totals(self) -> activity.Activity:
+        return self._activity["total"]
 
     @cached_property
     def budget_totals(self) -> dict:
@@ -246,10 +261,9 @@ class Dashboard:
                 },
             )
             unit["figures"].add(row)
-        for row in self._activity_units:
-            unit = units.get(row["civil_servant__work_unit"])
-            if unit is not None:
-                unit["activity"].add(row)
+        for pk, done in self._activity["units"].items():
+            if pk in units:
+                units[pk]["activity"] = done
         rows = []
         for unit in units.values():
             figures, done = unit["figures"], unit["activity"]
@@ -301,18 +315,7 @@ class Dashboard:
         }
 
     def _table_programs(self) -> Table:
-        programs: dict[int, dict] = {}
-        for row in self._activity_programs:
-            program = programs.setdefault(
-                row["session__program"],
-                {
-                    "code": row["session__program__code"],
-                    "title": row["session__program__title"],
-                    "district": row["session__program__district__name"],
-                    "activity": activity.Activity(),
-                },
-            )
-            program["activity"].add(row)
+        programs = self._activity["programs"]
         jp = defaultdict(int)
         for row in self._completions:
             jp[row["program"]] += row["jp"] or 0
@@ -341,11 +344,9 @@ class Dashboard:
     def _table_trend(self) -> Table:
         year = self.criteria.year
         months = {
-            month: {"month": _month_label(year, month), "activity": activity.Activity(), "jp": 0}
-            for month in range(1, 13)
+            month: {"month": _month_label(year, month), "activity": done, "jp": 0}
+            for month, done in self._activity["months"].items()
         }
-        for row in self._activity_programs:
-            months[row["month"]]["activity"].add(row)
         for row in self._completions:
             months[row["month"]]["jp"] += row["jp"] or 0
         rows = [

@@ -26,12 +26,11 @@ from .filters import Criteria
 
 REFRESH_SECONDS = 5 * 60
 MAX_AGE = datetime.timedelta(minutes=30)
-VERSION = 2
-# The Dashboard attributes (one query each) a snapshot carries.
+VERSION = 4
+# The Dashboard attributes a snapshot carries: query results, enrolments rolled up.
 SNAPSHOT_PARTS = (
     "_attainment_rows",
-    "_activity_units",
-    "_activity_programs",
+    "_activity",
     "_completions",
     "upcoming",
     "conflicts",
