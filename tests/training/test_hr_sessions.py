@@ -198,11 +198,11 @@ def test_session_publish_from_draft(hr_client):
 def test_session_reschedule_emails_everyone_enrolled_after_commit(
     hr_client, django_capture_on_commit_callbacks
 ):
-    session = SessionFactory()
+    session = SessionFactory(capacity=1)
     EnrollmentFactory(session=session)
     EnrollmentFactory(session=session, status="waitlisted", waitlisted_at=local(2026, 11, 1))
     EnrollmentFactory(session=session, status="cancelled")
-    form = _form(session.program, session.venue, date="2026-12-08")
+    form = _form(session.program, session.venue, date="2026-12-08", capacity="1")
 
     with django_capture_on_commit_callbacks(execute=True):
         hr_client.post(reverse("training:hr-session-edit", args=[session.pk]), form)
@@ -338,8 +338,53 @@ def test_session_reschedule_rechecks_participants_conflicts(
             data={"start": new_start, "end": new_start + datetime.timedelta(hours=3)},
             override_reason="Aula dipakai pagi",
             actor=officer.user,
+            now=timezone.now(),
         )
 
     assert list(Reminder.objects.values_list("enrollment_id", "kind")) == [
         (enrollment.pk, "conflict")
+    ]
+
+
+@pytest.mark.django_db
+def test_session_capacity_cannot_drop_below_seats_taken(hr_client):
+    session = SessionFactory(capacity=3)
+    EnrollmentFactory.create_batch(2, session=session)
+
+    response = hr_client.post(
+        reverse("training:hr-session-edit", args=[session.pk]),
+        _form(session.program, session.venue, capacity="1"),
+    )
+
+    assert response.context["form"].errors["capacity"] == [
+        "2 kursi sudah terisi; kuota tidak dapat lebih kecil."
+    ]
+    session.refresh_from_db()
+    assert session.capacity == 3
+
+
+@pytest.mark.django_db
+def test_session_larger_capacity_moves_the_waitlist_up_in_order(officer):
+    day = timezone.localdate() + datetime.timedelta(days=10)
+    session = SessionFactory(capacity=1, start=local(day.year, day.month, day.day, 8))
+    EnrollmentFactory(session=session)
+    first = EnrollmentFactory(
+        session=session, status="waitlisted", waitlisted_at=local(2026, 11, 1, 8)
+    )
+    second = EnrollmentFactory(
+        session=session, status="waitlisted", waitlisted_at=local(2026, 11, 1, 9)
+    )
+    third = EnrollmentFactory(
+        session=session, status="waitlisted", waitlisted_at=local(2026, 11, 1, 10)
+    )
+
+    scheduling.update_session(
+        session=session, data={"capacity": 3}, actor=officer.user, now=timezone.now()
+    )
+
+    statuses = dict(session.enrollments.values_list("pk", "status"))
+    assert [statuses[e.pk] for e in (first, second, third)] == [
+        "approved",
+        "approved",
+        "waitlisted",
     ]

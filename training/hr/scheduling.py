@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from districts import localtime
+from training import enrollment as enrollment_service
 from training import reminders
 from training.models import AuditEntry, Enrollment, TrainingSession, Venue
 
@@ -147,8 +148,13 @@ def update_session(
     data: dict,
     override_reason: str = "",
     actor,
+    now: datetime.datetime,
 ) -> TrainingSession:
-    """Change a session; a new time is a reschedule that tells everyone enrolled."""
+    """Change a session; a new time is a reschedule that tells everyone enrolled.
+
+    A larger capacity moves people off the waitlist; a capacity below the seats
+    already taken is refused.
+    """
     if session.status == TrainingSession.Status.CANCELLED:
         raise ValidationError(_("A cancelled session cannot be changed."))
     with transaction.atomic():
@@ -166,7 +172,24 @@ def update_session(
         )
         if found:
             session.override_reason = override_reason.strip()
+        taken = enrollment_service.seats_taken(session)
+        if session.capacity < taken:
+            raise ValidationError(
+                {
+                    "capacity": _(
+                        "%(taken)d seats are already taken; the capacity cannot be lower."
+                    )
+                    % {"taken": taken}
+                }
+            )
         _save(session)
+        # Freed seats go to the waitlist, in order.
+        while (
+            session.status == TrainingSession.Status.PUBLISHED
+            and session.start > now
+            and enrollment_service.promote_from_waitlist(session=session, actor=actor, now=now)
+        ):
+            pass
         zone = session.district.time_zone
         moved = (old_start, old_end) != (session.start, session.end)
         audit.record(

@@ -164,6 +164,7 @@ def session_edit(request, pk):
                 data=form.session_data(),
                 override_reason=form.cleaned_data["override_reason"],
                 actor=request.user,
+                now=timezone.now(),
             )
         except scheduling.WarningsNeedReason as exc:
             found = exc.warnings
