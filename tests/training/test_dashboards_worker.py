@@ -1,0 +1,79 @@
+"""The dashboard summaries refreshed by a real ``celery worker`` through Redis (PostgreSQL).
+
+The worker is another process: it must see the test's rows (PostgreSQL) and
+write the summaries to a cache the test process reads (Redis, database 6).
+"""
+
+import datetime
+import os
+
+import pytest
+from django.utils import timezone
+
+from asnportal.celery import app
+from tests.conftest import require_part
+from tests.factories import CivilServantFactory, CompletionRecordFactory, district, hr_officer
+from tests.training.test_reminders_worker import Worker, _reset_pools, smtp_sink, wait_for
+from training.dashboards import summary
+from training.dashboards.access import viewer_for
+from training.dashboards.tasks import refresh_dashboard_summaries
+
+BROKER = os.environ.get("CELERY_DASHBOARDS_TEST_BROKER_URL", "redis://127.0.0.1:6379/6")
+CACHE = os.environ.get("DASHBOARDS_TEST_CACHE_URL", "redis://127.0.0.1:6379/6")
+
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.celery_worker,
+    pytest.mark.django_db(transaction=True),
+]
+__all__ = ["smtp_sink"]
+
+
+@pytest.fixture
+def dashboard_worker(smtp_sink, settings):
+    try:
+        import redis
+
+        client = redis.Redis.from_url(BROKER)
+        client.ping()
+    except Exception:  # noqa: BLE001 - any failure means no Redis here
+        client = None
+    require_part(client is not None, f"Redis at {BROKER}")
+    client.flushdb()
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE}
+    }
+    saved = (app.conf.broker_url, app.conf.broker_transport_options)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = BROKER
+    app.conf.broker_transport_options = {"visibility_timeout": 3600}
+    _reset_pools()
+    worker = Worker(smtp_sink.port)
+    worker.env["CELERY_BROKER_URL"] = BROKER
+    worker.env["REDIS_URL"] = CACHE
+    worker.start()
+    yield worker
+    worker.stop()
+    app.conf.broker_url, app.conf.broker_transport_options = saved
+    app.conf.task_always_eager = True
+    _reset_pools()
+    client.flushdb()
+
+
+def test_refresh_task_runs_in_the_worker_and_the_page_reads_its_summary(dashboard_worker):
+    mulyorejo = district("mulyorejo")
+    officer = hr_officer(mulyorejo)
+    person = CivilServantFactory(district=mulyorejo)
+    CompletionRecordFactory(
+        civil_servant=person, completion_date=datetime.date(timezone.now().year, 1, 2)
+    )
+    viewer = viewer_for(officer.user)
+
+    refresh_dashboard_summaries.delay()
+
+    now = timezone.now()
+    assert wait_for(lambda: summary.snapshot(viewer, now.year, timezone.now()) is not None)
+    stored = summary.snapshot(viewer, now.year, timezone.now())
+    people = sum(row["people"] for row in stored.parts["_attainment_rows"])
+    assert people == 2
+    assert abs(stored.computed_at - now) < datetime.timedelta(minutes=1)
