@@ -388,3 +388,24 @@ def test_session_larger_capacity_moves_the_waitlist_up_in_order(officer):
         "approved",
         "waitlisted",
     ]
+
+
+@pytest.mark.django_db
+def test_series_records_the_override_only_where_a_warning_was(officer):
+    program, venue = ProgramFactory(), VenueFactory()
+
+    sessions = scheduling.schedule_sessions(
+        program=program,
+        intervals=[
+            (local(2026, 12, 17, 8), local(2026, 12, 17, 12)),
+            (local(2026, 12, 24, 8), local(2026, 12, 24, 12)),
+        ],
+        capacity=10,
+        venue=venue,
+        override_reason="Sesuai DIPA",
+        actor=officer.user,
+    )
+
+    assert [s.override_reason for s in sessions] == ["", "Sesuai DIPA"]
+    assert sessions[0].series == sessions[1].series is not None
+    assert [s.audit_entries.filter(action="warning_overridden").count() for s in sessions] == [0, 1]

@@ -102,6 +102,7 @@ def schedule_sessions(
         first_start = intervals[0][0]
         for start, end in intervals:
             shift = start - first_start
+            own_warnings = [warning for warning in found if warning.start == start]
             session = TrainingSession(
                 program=program,
                 district=program.district,
@@ -114,7 +115,7 @@ def schedule_sessions(
                 enrollment_opens_at=enrollment_opens_at + shift if enrollment_opens_at else None,
                 enrollment_closes_at=enrollment_closes_at + shift if enrollment_closes_at else None,
                 series=series,
-                override_reason=override_reason.strip() if found else "",
+                override_reason=override_reason.strip() if own_warnings else "",
                 created_by=actor,
             )
             _save(session)
@@ -128,7 +129,7 @@ def schedule_sessions(
             _record_override(
                 session=session,
                 actor=actor,
-                warnings=[w for w in found if w.start == start],
+                warnings=own_warnings,
                 reason=override_reason.strip(),
             )
             created.append(session)
