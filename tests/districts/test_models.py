@@ -60,8 +60,9 @@ def test_supervisor_chain_without_cycle_is_accepted():
     ],
 )
 def test_rank_must_match_asn_type(asn_type, rank, valid):
-    person = CivilServantFactory.build(asn_type=asn_type, rank=rank,
-                                       work_unit=WorkUnitFactory(), user=None)
+    person = CivilServantFactory.build(
+        asn_type=asn_type, rank=rank, work_unit=WorkUnitFactory(), user=None
+    )
     person.user = CivilServantFactory().user  # any user; only the rank matters here
     person.user_id = person.user.pk
 
@@ -82,8 +83,12 @@ def _errors(person):
 
 def test_nip_stored_without_spaces_after_clean():
     person = CivilServantFactory.build(
-        nip="19860926 201505 1 123", birth_date=datetime.date(1986, 9, 26), gender="male",
-        email="ayu@example.test", work_unit=WorkUnitFactory(), user=CivilServantFactory().user,
+        nip="19860926 201505 1 123",
+        birth_date=datetime.date(1986, 9, 26),
+        gender="male",
+        email="ayu@example.test",
+        work_unit=WorkUnitFactory(),
+        user=CivilServantFactory().user,
     )
 
     person.full_clean(validate_unique=False)
@@ -93,8 +98,11 @@ def test_nip_stored_without_spaces_after_clean():
 
 def test_nip_gender_mismatch_is_reported_on_the_field():
     person = CivilServantFactory.build(
-        nip="198609262015051123", birth_date=datetime.date(1986, 9, 26), gender="female",
-        work_unit=WorkUnitFactory(), user=CivilServantFactory().user,
+        nip="198609262015051123",
+        birth_date=datetime.date(1986, 9, 26),
+        gender="female",
+        work_unit=WorkUnitFactory(),
+        user=CivilServantFactory().user,
     )
 
     assert "nip" in _errors(person)
@@ -102,7 +110,8 @@ def test_nip_gender_mismatch_is_reported_on_the_field():
 
 def test_work_unit_of_another_district_is_refused():
     person = CivilServantFactory.build(
-        district=district("plaju"), work_unit=WorkUnitFactory(district=district("mulyorejo")),
+        district=district("plaju"),
+        work_unit=WorkUnitFactory(district=district("mulyorejo")),
         user=CivilServantFactory().user,
     )
 
@@ -110,6 +119,7 @@ def test_work_unit_of_another_district_is_refused():
 
 
 # Database constraints: each rejects what it should, on PostgreSQL and SQLite alike.
+
 
 def test_db_refuses_duplicate_nip():
     person = CivilServantFactory()
@@ -144,7 +154,9 @@ def test_db_refuses_leave_type_on_a_duty_shift():
 
 def test_pppk_cannot_take_long_service_leave():
     entry = ScheduleEntryFactory.build(
-        civil_servant=CivilServantFactory(asn_type="PPPK"), kind="leave", leave_type="besar",
+        civil_servant=CivilServantFactory(asn_type="PPPK"),
+        kind="leave",
+        leave_type="besar",
     )
 
     with pytest.raises(ValidationError) as caught:
@@ -162,8 +174,9 @@ def test_db_refuses_duplicate_work_unit_code_in_a_district():
 def test_db_refuses_duplicate_national_holiday():
     Holiday.objects.create(date=datetime.date(2027, 1, 1), name="Tahun Baru", kind="libur_nasional")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Holiday.objects.create(date=datetime.date(2027, 1, 1), name="Tahun Baru",
-                               kind="libur_nasional")
+        Holiday.objects.create(
+            date=datetime.date(2027, 1, 1), name="Tahun Baru", kind="libur_nasional"
+        )
 
 
 def test_db_refuses_regional_holiday_without_district():
@@ -173,8 +186,9 @@ def test_db_refuses_regional_holiday_without_district():
 
 def test_work_unit_parent_must_be_in_same_district():
     parent = WorkUnitFactory(district=district("plaju"))
-    unit = WorkUnit(district=district("mulyorejo"), parent=parent, name="Seksi", code="X",
-                    kind="seksi")
+    unit = WorkUnit(
+        district=district("mulyorejo"), parent=parent, name="Seksi", code="X", kind="seksi"
+    )
 
     with pytest.raises(ValidationError) as caught:
         unit.full_clean()
@@ -191,9 +205,13 @@ def test_district_zone_label_follows_the_iana_zone():
 
 
 def test_civil_servant_display_groups_the_nip():
-    person = CivilServantFactory(nip="198609262015051007", name="Ayu Lestari",
-                                 front_title="dr.", back_title="M.Kes.",
-                                 birth_date=datetime.date(1986, 9, 26))
+    person = CivilServantFactory(
+        nip="198609262015051007",
+        name="Ayu Lestari",
+        front_title="dr.",
+        back_title="M.Kes.",
+        birth_date=datetime.date(1986, 9, 26),
+    )
 
     assert str(person) == "dr. Ayu Lestari, M.Kes. (19860926 201505 1 007)"
     assert CivilServant.objects.get(pk=person.pk).nip_display == "19860926 201505 1 007"

@@ -25,8 +25,15 @@ def org():
     staff = CivilServantFactory(district=plaju, supervisor=kasi, name="Staf")
     peer = CivilServantFactory(district=plaju, supervisor=camat, name="Kasi lain")
     other = CivilServantFactory(district=mulyorejo, name="Orang Mulyorejo")
-    return {"camat": camat, "kasi": kasi, "staff": staff, "peer": peer, "other": other,
-            "plaju": plaju, "mulyorejo": mulyorejo}
+    return {
+        "camat": camat,
+        "kasi": kasi,
+        "staff": staff,
+        "peer": peer,
+        "other": other,
+        "plaju": plaju,
+        "mulyorejo": mulyorejo,
+    }
 
 
 def names(queryset):
@@ -70,8 +77,9 @@ def test_asn_sees_only_themself(org):
     scope = scope_for(org["staff"].user)
 
     assert names(scope.people()) == ["Staf"]
-    assert list(scope.filter(ScheduleEntry.objects.all()).values_list(
-        "civil_servant__name", flat=True)) == ["Staf"]
+    assert list(
+        scope.filter(ScheduleEntry.objects.all()).values_list("civil_servant__name", flat=True)
+    ) == ["Staf"]
     with pytest.raises(Http404):
         scope.get_or_404(CivilServant, pk=org["peer"].pk)
 

@@ -7,8 +7,15 @@ from training.models import CompletionRecord, Enrollment, TrainingProgram, Train
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [CivilServant, WorkUnit, ScheduleEntry, TrainingProgram, TrainingSession, Enrollment,
-          CompletionRecord]
+MODELS = [
+    CivilServant,
+    WorkUnit,
+    ScheduleEntry,
+    TrainingProgram,
+    TrainingSession,
+    Enrollment,
+    CompletionRecord,
+]
 
 
 def counts():
@@ -31,8 +38,9 @@ def test_seed_demo_nips_are_valid_and_match_the_people():
     call_command("seed_demo")
 
     for person in CivilServant.objects.all():
-        parsed = parse_nip(person.nip, asn_type=person.asn_type, gender=person.gender,
-                           birth_date=person.birth_date)
+        parsed = parse_nip(
+            person.nip, asn_type=person.asn_type, gender=person.gender, birth_date=person.birth_date
+        )
         assert parsed.digits == person.nip
         person.full_clean()
 
@@ -43,8 +51,9 @@ def test_seed_demo_reporting_lines_are_three_levels_deep():
     deepest = CivilServant.objects.filter(supervisor__supervisor__isnull=False)
     assert deepest.exists()
     for place in ("mulyorejo", "plaju", "asemrowo", "sawahlunto"):
-        assert CivilServant.objects.filter(district__slug=place,
-                                           supervisor__supervisor__isnull=False).exists()
+        assert CivilServant.objects.filter(
+            district__slug=place, supervisor__supervisor__isnull=False
+        ).exists()
 
 
 def test_seed_demo_asn_has_a_shift_overlapping_an_enrolled_session():
@@ -54,6 +63,8 @@ def test_seed_demo_asn_has_a_shift_overlapping_an_enrolled_session():
 
     shift = ScheduleEntry.objects.get(note=DEMO_SHIFT_NOTE, civil_servant__district__slug="plaju")
     assert Enrollment.objects.filter(
-        civil_servant=shift.civil_servant, status="approved",
-        session__start__lt=shift.end, session__end__gt=shift.start,
+        civil_servant=shift.civil_servant,
+        status="approved",
+        session__start__lt=shift.end,
+        session__end__gt=shift.start,
     ).exists()
