@@ -765,14 +765,21 @@ class DemoBuilder:
             upcoming.append(session)
 
         published = [s for s in upcoming if s.status == TrainingSession.Status.PUBLISHED]
+        # The demo civil servant holds a seat in the first session, which their
+        # front-desk shift (below) overlaps.
+        demo_person, demo_session = shift_workers[0], published[0]
         for session in published:
             pool = self.rng.sample(everyone, min(len(everyone), session.capacity + 3))
+            if session is demo_session:
+                pool = [demo_person, *(person for person in pool if person != demo_person)]
             taken = 0
             for person in pool:
                 if taken < session.capacity:
                     status = (
                         "requested"
-                        if session.program.requires_supervisor_approval and person.supervisor_id
+                        if session.program.requires_supervisor_approval
+                        and person.supervisor_id
+                        and person != demo_person
                         else "approved"
                     )
                     Enrollment.objects.create(
@@ -845,13 +852,6 @@ class DemoBuilder:
             )
 
         # The demo civil servant: a front-desk shift that overlaps a session they joined.
-        demo_person = shift_workers[0]
-        demo_session = published[0]
-        Enrollment.objects.get_or_create(
-            session=demo_session,
-            civil_servant=demo_person,
-            defaults={"status": "approved", "enrolled_by": demo_person.user},
-        )
         entries.append(
             ScheduleEntry(
                 civil_servant=demo_person,

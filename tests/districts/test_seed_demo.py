@@ -68,3 +68,14 @@ def test_seed_demo_asn_has_a_shift_overlapping_an_enrolled_session():
         session__start__lt=shift.end,
         session__end__gt=shift.start,
     ).exists()
+
+
+def test_seed_demo_never_fills_a_session_beyond_capacity():
+    from django.db.models import Count, F, Q
+
+    call_command("seed_demo")
+
+    overfull = TrainingSession.objects.annotate(
+        held=Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING))
+    ).filter(held__gt=F("capacity"))
+    assert list(overfull) == []
