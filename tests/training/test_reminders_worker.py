@@ -1,12 +1,15 @@
 """Reminders through a real Redis broker, a real ``celery worker`` and an SMTP server.
 
-PostgreSQL only: the worker is another process and must see the rows the test
-writes. pytest-django's SQLite test database lives in memory, inside this
-process, so a worker cannot share it; on PostgreSQL it opens the test database.
+The worker is another process and must see the rows the test writes. On
+PostgreSQL it opens the test database. pytest-django's SQLite test database
+lives in memory, inside this process, so on SQLite the test switches to a
+migrated database file for its duration (``worker_database``), which the
+worker opens too (WAL mode lets both write).
 """
 
 import datetime
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -35,7 +38,6 @@ from training.models import Reminder
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
 
 pytestmark = [
-    pytest.mark.postgres_only,
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
 ]
@@ -113,15 +115,48 @@ def _reset_pools():
     app.amqp._producer_pool = None
 
 
+@pytest.fixture(scope="module")
+def migrated_sqlite_file(tmp_path_factory):
+    """A SQLite database file with the migrations applied (once per module)."""
+    if connection.vendor != "sqlite":
+        return None
+    path = tmp_path_factory.mktemp("worker-db") / "template.sqlite3"
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{path}"},
+        check=True,
+    )
+    return path
+
+
+@pytest.fixture
+def worker_database(migrated_sqlite_file, tmp_path):
+    """Return the DATABASE_URL the worker uses: the database this test writes to."""
+    db = connection.settings_dict
+    if connection.vendor != "sqlite":
+        yield (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+        return
+    path = tmp_path / "worker.sqlite3"
+    shutil.copyfile(migrated_sqlite_file, path)
+    # Closing an in-memory database would destroy it, so set it aside instead.
+    memory, name = connection.connection, db["NAME"]
+    connection.connection, db["NAME"] = None, str(path)
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        connection.close()
+        connection.connection, db["NAME"] = memory, name
+
+
 class Worker:
-    def __init__(self, port: int):
-        db = connection.settings_dict
+    def __init__(self, port: int, database_url: str):
         self.env = {
             **os.environ,
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-                f"{db['PORT'] or 5432}/{db['NAME']}"
-            ),
+            "DATABASE_URL": database_url,
             "CELERY_BROKER_URL": BROKER,
             "EMAIL_URL": f"smtp://127.0.0.1:{port}",
             "CELERY_TASK_ALWAYS_EAGER": "false",
@@ -172,8 +207,8 @@ class Worker:
 
 
 @pytest.fixture
-def worker(smtp_sink, broker):
-    worker = Worker(smtp_sink.port)
+def worker(smtp_sink, broker, worker_database):
+    worker = Worker(smtp_sink.port, worker_database)
     worker.start()
     yield worker
     worker.stop()
