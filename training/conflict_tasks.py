@@ -19,6 +19,12 @@ def recheck_person(person_id: int) -> int:
 
 
 @shared_task
+def recheck_people(person_ids: list[int]) -> int:
+    """Re-check many people at once after an import of their schedules."""
+    return reminders.recheck_people(person_ids=person_ids, now=timezone.now())
+
+
+@shared_task
 def recheck_session(session_id: int) -> int:
     """Re-check the participants of one session after it changed."""
     return reminders.recheck_session(session_id=session_id, now=timezone.now())

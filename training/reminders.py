@@ -176,6 +176,30 @@ def recheck_person(*, person_id: int, now: datetime.datetime) -> int:
     return len(rows)
 
 
+def recheck_people(*, person_ids: Iterable[int], now: datetime.datetime) -> int:
+    """Record reminders for the current conflicts of many people at once (set-based)."""
+    enrollment_ids = Enrollment.objects.filter(
+        civil_servant_id__in=sorted(set(person_ids)),
+        status__in=Enrollment.ACTIVE,
+        session__end__gt=now,
+    ).values_list("pk", flat=True)
+    conflicts = conflicts_for_enrollments(enrollment_ids=list(enrollment_ids), now=now)
+    rows = conflict_reminder_rows(conflicts, now=now)
+    with transaction.atomic():
+        record(rows)
+        transaction.on_commit(dispatch_pending)
+    return len(rows)
+
+
+def queue_people_recheck(person_ids: Iterable[int]) -> None:
+    """Re-check many people after the transaction commits (e.g. an imported duty roster)."""
+    from .conflict_tasks import recheck_people as task
+
+    ids = sorted(set(person_ids))
+    if ids:
+        transaction.on_commit(lambda: task.delay(ids))
+
+
 def recheck_session(*, session_id: int, now: datetime.datetime) -> int:
     """Record reminders for the current conflicts of a session's participants."""
     rows = conflict_reminder_rows(conflicts_for_session(session_id=session_id), now=now)

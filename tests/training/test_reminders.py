@@ -425,3 +425,21 @@ def test_broker_outage_leaves_rows_pending_then_sweeper_sends_once(
     assert queued == 2
     assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
     assert len(mail.outbox) == 2
+
+
+def test_queue_people_recheck_records_each_person_once(clash, django_capture_on_commit_callbacks):
+    enrollment, _entry = clash
+    other = EnrollmentFactory(session=enrollment.session)
+    ScheduleEntryFactory(civil_servant=other.civil_servant)
+    calm = EnrollmentFactory(session=enrollment.session)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.queue_people_recheck(
+            [enrollment.civil_servant_id, other.civil_servant_id, calm.civil_servant_id] * 2
+        )
+
+    assert set(Reminder.objects.filter(kind="conflict").values_list("enrollment", flat=True)) == {
+        enrollment.pk,
+        other.pk,
+    }
+    assert len(conflict_mails()) == 2
