@@ -273,3 +273,15 @@ def test_team_conflicts_supervisor_sees_subtree_only(client, owner_clash, outsid
     assert "Shift dinas: Shift loket" in page
     assert "Shift orang lain" not in page
     assert login(client, outsider).get(reverse("training:team_conflicts")).status_code == 404
+
+
+def test_open_notification_never_redirects_off_site(client, owner_clash):
+    item = Notification.objects.create(
+        recipient=owner_clash.civil_servant, title="x", url="https://evil.example/"
+    )
+
+    response = login(client, owner_clash.civil_servant).get(
+        reverse("training:notification_open", args=[item.pk])
+    )
+
+    assert response["Location"] == reverse("training:notifications")

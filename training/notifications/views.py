@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -138,7 +139,9 @@ def open_notification(request, pk: int):
     scope = _self_scope(request)
     item = scope.get_or_404(Notification, pk=pk)
     services.mark_read(person_id=scope.person_id, now=timezone.now(), notification_id=item.pk)
-    return redirect(item.url or "training:notifications")
+    if item.url and url_has_allowed_host_and_scheme(item.url, allowed_hosts=None):
+        return redirect(item.url)
+    return redirect("training:notifications")
 
 
 @login_required
