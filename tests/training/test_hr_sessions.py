@@ -409,3 +409,28 @@ def test_series_records_the_override_only_where_a_warning_was(officer):
     assert [s.override_reason for s in sessions] == ["", "Sesuai DIPA"]
     assert sessions[0].series == sessions[1].series is not None
     assert [s.audit_entries.filter(action="warning_overridden").count() for s in sessions] == [0, 1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("month_at_the_end_of_time", {"date": "9999-12-31"}),
+        ("week_at_the_start_of_time", {"date": "0001-01-01", "view": "week"}),
+    ],
+)
+def test_session_calendar_out_of_range_date_shows_this_month(hr_client, name, query):
+    response = hr_client.get(reverse("training:hr-calendar"), query)
+
+    assert response.status_code == 200
+    assert response.context["day"] == timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_session_list_out_of_range_month_is_refused_at_the_field(hr_client):
+    response = hr_client.get(reverse("training:hr-sessions"), {"month": "9999-12"})
+
+    assert response.status_code == 200
+    assert response.context["filters"].errors["month"] == [
+        "Pilih bulan antara tahun 1970 dan 2100."
+    ]

@@ -7,6 +7,20 @@ from django.utils import timezone
 
 from districts import localtime
 
+# Dates a calendar or a month filter may show; beyond them the neighbouring
+# month or week (and the aware bounds in the furthest zone) would not exist.
+EARLIEST = datetime.date(1970, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+
+
+def parse_day(raw: str, *, default: datetime.date) -> datetime.date:
+    """Return the ISO date ``raw`` when it is valid and in range, else ``default``."""
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        return default
+    return day if EARLIEST <= day <= LATEST else default
+
 
 def month_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     """Return the aware first instant of ``day``'s month and of the next month."""

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from training.models import Instructor, TrainingProgram, TrainingSession, Venue
 
+from . import calendar_grid
+
 MAX_REPEAT_WEEKS = 26
 MAX_EXTRA_DATES = 20
 
@@ -264,3 +266,12 @@ class SessionFilterForm(forms.Form):
             ),
             Submit("filter", _("Filter"), css_class="btn-secondary"),
         )
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if month and not calendar_grid.EARLIEST <= month <= calendar_grid.LATEST:
+            raise forms.ValidationError(
+                _g("Choose a month between %(first)d and %(last)d.")
+                % {"first": calendar_grid.EARLIEST.year, "last": calendar_grid.LATEST.year}
+            )
+        return month

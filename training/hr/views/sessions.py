@@ -1,7 +1,5 @@
 """Sessions: list, calendar, schedule, detail, edit/reschedule, publish, cancel."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -49,10 +47,7 @@ def session_list(request):
 def session_calendar(request):
     scope = hr_scope(request)
     view = "week" if request.GET.get("view") == "week" else "month"
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = calendar_grid.parse_day(request.GET.get("date", ""), default=timezone.localdate())
     weeks = calendar_grid.grid_range(day, view)
     start, end = calendar_grid.span(weeks)
     filters, cleaned = _list_filters(request, scope)
