@@ -267,3 +267,11 @@ def test_session_page_marks_resolved_conflict(client, person):
 
     assert [c.resolved for c in response.context["conflicts"]] == [True]
     assert "Sudah ditangani" in response.content.decode()
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01"])
+def test_catalogue_out_of_range_month_is_refused_at_the_field(client, person, month):
+    response = client.get(reverse("training:catalogue"), {"month": month})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["month"] == ["Bulan harus antara tahun 1970 dan 2100."]

@@ -199,3 +199,13 @@ def test_feed_marks_session_cancelled_by_hr(client, person):
 
     events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
     assert [str(e["status"]) for e in events] == ["CANCELLED"]
+
+
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01", "bukan-tanggal"])
+def test_week_view_out_of_range_shows_this_week(client, person, week):
+    today = datetime.datetime.now(person.district.tzinfo).date()
+
+    response = client.get(reverse("training:schedule"), {"minggu": week})
+
+    assert response.status_code == 200
+    assert response.context["monday"] == today - datetime.timedelta(days=today.weekday())

@@ -12,6 +12,11 @@ from districts.models import District, ScheduleEntry
 from ..models import Feedback, TrainingProgram
 from .selectors import CatalogueFilters
 
+# Dates the pages may show; far beyond them the next week or month, or an
+# aware bound in the furthest zone, no longer exists (OverflowError).
+EARLIEST = datetime.date(1970, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+
 
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search by title"), required=False, max_length=100)
@@ -56,6 +61,15 @@ class CatalogueFilterForm(forms.Form):
                 css_class="align-items-center",
             ),
         )
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if month and not EARLIEST <= month <= LATEST:
+            raise forms.ValidationError(
+                _("The month must lie between %(first)d and %(last)d.")
+                % {"first": EARLIEST.year, "last": LATEST.year}
+            )
+        return month
 
     def filters(self) -> CatalogueFilters:
         """Return the filters of a valid form (empty filters otherwise)."""
@@ -177,6 +191,17 @@ class FeedbackForm(forms.ModelForm):
         for name in self.Meta.fields[:4]:
             self.fields[name].widget.attrs["class"] = "form-check-inline"
         self.helper.add_input(Submit("send", _("Send feedback")))
+
+
+def week_of(raw: str | None, *, default: datetime.date) -> datetime.date:
+    """Return the Monday of the ISO date ``raw``, or of ``default`` if it is bad or too far."""
+    try:
+        day = datetime.date.fromisoformat(raw or "")
+    except ValueError:
+        day = default
+    if not EARLIEST <= day <= LATEST:
+        day = default
+    return week_start(day)
 
 
 def week_start(value: datetime.date) -> datetime.date:

@@ -22,7 +22,7 @@ from ..models import CompletionRecord, Enrollment, Feedback, TrainingSession
 from ..selectors import jp_progress
 from . import ical, selectors, services
 from .certificate_pdf import render_certificate
-from .forms import CatalogueFilterForm, DecisionForm, FeedbackForm, ScheduleEntryForm, week_start
+from .forms import CatalogueFilterForm, DecisionForm, FeedbackForm, ScheduleEntryForm, week_of
 
 
 def _person(request) -> CivilServant:
@@ -144,11 +144,7 @@ def schedule(request):
     person = _person(request)
     zone = person.district.tzinfo
     today = timezone.now().astimezone(zone).date()
-    try:
-        day = datetime.date.fromisoformat(request.GET["minggu"])
-    except (KeyError, ValueError):
-        day = today
-    monday = week_start(day)
+    monday = week_of(request.GET.get("minggu"), default=today)
     start = datetime.datetime.combine(monday, datetime.time(), tzinfo=zone)
     end = start + datetime.timedelta(days=7)
     entries, enrollments = selectors.week_entries(person, start=start, end=end)
