@@ -275,3 +275,20 @@ def test_catalogue_out_of_range_month_is_refused_at_the_field(client, person, mo
 
     assert response.status_code == 200
     assert response.context["form"].errors["month"] == ["Bulan harus antara tahun 1970 dan 2100."]
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "expected"),
+    [
+        ("same_site", "/saya/katalog/", "/saya/katalog/"),
+        ("other_site", "https://phishing.example/login", "/saya/pelatihan/"),
+        ("scheme_relative", "//phishing.example/", "/saya/pelatihan/"),
+    ],
+)
+def test_cancel_returns_only_to_this_site(client, person, name, target, expected):
+    mine = EnrollmentFactory(session=SessionFactory(start=days_ahead(10)), civil_servant=person)
+
+    response = client.post(reverse("training:cancel_enrollment", args=[mine.pk]), {"next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == expected

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -103,7 +104,17 @@ def cancel(request, pk: int):
         messages.error(request, error.messages[0])
     else:
         messages.success(request, _("Your enrolment has been cancelled."))
-    return redirect(request.POST.get("next") or "training:my_training")
+    return redirect(_safe_next(request) or "training:my_training")
+
+
+def _safe_next(request) -> str | None:
+    """Return the posted ``next`` address if it stays on this site (no open redirect)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 @login_required
