@@ -261,3 +261,29 @@ def test_import_preview_of_a_lost_file_fails_with_a_message(officer):
 
     job.refresh_from_db()
     assert (job.status, job.error) == ("failed", "Berkas yang diunggah tidak dapat dibaca.")
+
+
+@pytest.mark.django_db
+def test_imported_shift_over_an_enrolled_session_records_a_conflict_reminder(
+    hr_client, unit, django_capture_on_commit_callbacks
+):
+    from tests.factories import EnrollmentFactory, SessionFactory, local
+    from training.models import Reminder
+
+    person = CivilServantFactory(work_unit=unit)
+    session = SessionFactory(start=local(2026, 12, 7, 8), end=local(2026, 12, 7, 12))
+    enrollment = EnrollmentFactory(session=session, civil_servant=person)
+    content = "\n".join(
+        [
+            "NIP,Jenis,Jenis Cuti,Mulai,Selesai,Keterangan",
+            f"{person.nip},shift dinas,,07-12-2026 07.00,07-12-2026 14.00,Loket",
+        ]
+    ).encode()
+    _upload(hr_client, "jadwal.csv", content, kind="schedule")
+    job = ImportJob.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hr_client.post(reverse("training:hr-import-commit", args=[job.pk]))
+
+    reminders = Reminder.objects.filter(enrollment=enrollment, kind="conflict")
+    assert reminders.count() == 1

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import CivilServant, District, ScheduleEntry
+from training import reminders
 from training.models import AuditEntry, ImportJob
 
 from . import audit, imports
@@ -215,3 +216,5 @@ def _commit_schedule(rows: list[dict], actor) -> None:
         except ValidationError as exc:
             raise _row_error(row, exc) from exc
         entry.save()
+    # The new shifts may clash with sessions the people are enrolled in.
+    reminders.queue_people_recheck(row["values"]["civil_servant_id"] for row in rows)
