@@ -53,13 +53,14 @@ def test_reminder_notification_then_one_click_switch(request, size):
     if size == "phone":
         page.click(".navbar-toggler")
     assert page.locator("#unread-count").inner_text().startswith("2")
-    page.click("text=Bentrok jadwal")
+    page.click("#nav-schedule")
+    page.click("#portal-nav >> text=Bentrok jadwal")
     page.wait_for_load_state("networkidle")
     assert "Shift dinas: Shift loket pagi" in page.content()
     screenshot(page, f"conflicts-list-{size}")
     if size == "phone":
         page.click(".navbar-toggler")
-    page.click("text=Notifikasi")
+    page.click("#nav-notifications")
     screenshot(page, f"conflicts-notifications-{size}")
     page.click("text=Bentrok jadwal: Pelayanan Prima Loket")  # opens the switch page
     page.wait_for_load_state("networkidle")
