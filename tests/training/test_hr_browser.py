@@ -11,8 +11,10 @@ from districts.models import Holiday
 from tests.conftest import login, screenshot
 from tests.factories import (
     CivilServantFactory,
+    EnrollmentFactory,
     HolidayFactory,
     ProgramFactory,
+    SessionFactory,
     VenueFactory,
     district,
     hr_officer,
@@ -95,3 +97,43 @@ def test_hr_runs_a_workshop_from_plan_to_certificates(page):
     ]
     assert CompletionRecord.objects.filter(certificate_number__isnull=False).count() == 2
     assert session.audit_entries.filter(action="warning_overridden").count() == 1
+
+
+ROSTER_OVERFLOW = """[...document.querySelectorAll("#roster .table-responsive")].map(
+    (box) => box.scrollWidth - box.clientWidth)"""
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_roster_actions_fit_without_sideways_scrolling(browser, live_server, size):
+    place = district("mulyorejo")
+    officer = hr_officer(place)
+    session = SessionFactory(
+        district=place, capacity=1, start=timezone.now() + datetime.timedelta(days=20)
+    )
+    long_unit = "Seksi Ketenteraman dan Ketertiban Umum Kelurahan Kalijudan"
+    EnrollmentFactory(
+        session=session,
+        civil_servant__name="Raden Ayu Kusumawardhani",
+        civil_servant__work_unit__name=long_unit,
+    )
+    EnrollmentFactory(
+        session=session,
+        status="waitlisted",
+        waitlisted_at=timezone.now(),
+        civil_servant__name="Bambang Sulistyo Wicaksono",
+        civil_servant__work_unit__name=long_unit,
+    )
+    viewport = {"desktop": (1280, 900), "phone": (390, 844)}[size]
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]}, locale="id-ID"
+    )
+    page = context.new_page()
+    page.base = live_server.url
+
+    login(page, officer.nip)
+    page.goto(f"{page.base}/kepegawaian/sesi/{session.pk}/")
+    screenshot(page, f"hr-roster-{size}")
+
+    assert page.evaluate(ROSTER_OVERFLOW) == [0, 0]
+    assert page.locator("#roster button:has-text('Pindahkan dari daftar tunggu')").is_visible()
+    context.close()
