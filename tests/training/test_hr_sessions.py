@@ -434,3 +434,27 @@ def test_session_list_out_of_range_month_is_refused_at_the_field(hr_client):
     assert response.context["filters"].errors["month"] == [
         "Pilih bulan antara tahun 1970 dan 2100."
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "overrides", "field"),
+    [
+        ("series_past_year_9999", {"date": "9999-12-31", "repeat_weeks": "3"}, "date"),
+        ("year_one", {"date": "0001-01-01"}, "date"),
+        ("further_date_year_one", {"extra_dates": "0001-01-01"}, "extra_dates"),
+        ("window_year_one", {"enrollment_opens_at": "0001-01-01T00:00"}, "enrollment_opens_at"),
+    ],
+)
+def test_session_create_far_out_of_range_date_is_refused_at_the_field(
+    hr_client, name, overrides, field
+):
+    program, venue = ProgramFactory(), VenueFactory()
+
+    response = hr_client.post(
+        reverse("training:hr-session-create"), _form(program, venue, **overrides)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == ["Pilih tanggal antara tahun 1970 dan 2100."]
+    assert not TrainingSession.objects.exists()

@@ -29,6 +29,17 @@ def _aware(value, zone):
     return value.replace(tzinfo=None).replace(tzinfo=zone)
 
 
+def _within_range(value):
+    """Return ``value`` (a date or datetime, or None) if it lies in the years the portal shows."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if day is not None and not calendar_grid.EARLIEST <= day <= calendar_grid.LATEST:
+        raise forms.ValidationError(
+            _g("Choose a date between %(first)d and %(last)d.")
+            % {"first": calendar_grid.EARLIEST.year, "last": calendar_grid.LATEST.year}
+        )
+    return value
+
+
 class SessionForm(forms.Form):
     """When, where and for how many; in the zone of the program's district."""
 
@@ -123,6 +134,15 @@ class SessionForm(forms.Form):
         program = self.cleaned_data.get("program")
         return program.district if program else None
 
+    def clean_date(self):
+        return _within_range(self.cleaned_data["date"])
+
+    def clean_enrollment_opens_at(self):
+        return _within_range(self.cleaned_data["enrollment_opens_at"])
+
+    def clean_enrollment_closes_at(self):
+        return _within_range(self.cleaned_data["enrollment_closes_at"])
+
     def clean_extra_dates(self):
         raw = [part for part in re.split(r"[\s,;]+", self.cleaned_data["extra_dates"]) if part]
         if len(raw) > MAX_EXTRA_DATES:
@@ -139,6 +159,8 @@ class SessionForm(forms.Form):
                     _g("“%(value)s” is not a date (use YYYY-MM-DD or DD-MM-YYYY).")
                     % {"value": part}
                 ) from exc
+        for day in dates:
+            _within_range(day)
         return dates
 
     def clean(self):
