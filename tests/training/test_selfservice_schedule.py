@@ -209,3 +209,20 @@ def test_week_view_out_of_range_shows_this_week(client, person, week):
 
     assert response.status_code == 200
     assert response.context["monday"] == today - datetime.timedelta(days=today.weekday())
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        ("0001-01-01T00:00", "2026-12-01T05:00", "start"),
+        ("2026-12-01T20:00", "9999-12-31T23:00", "end"),
+    ],
+)
+def test_add_entry_far_out_of_range_is_refused_at_field(client, person, start, end, field):
+    response = client.post(
+        reverse("training:schedule_add"), {"kind": "duty_shift", "start": start, "end": end}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == ["Isi tanggal antara tahun 1970 dan 2100."]
+    assert not ScheduleEntry.objects.exists()

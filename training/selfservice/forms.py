@@ -18,6 +18,15 @@ EARLIEST = datetime.date(1970, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
 
 
+def _within_range(value: datetime.datetime) -> datetime.datetime:
+    if not EARLIEST <= value.date() <= LATEST:
+        raise forms.ValidationError(
+            _("Enter a date between %(first)d and %(last)d.")
+            % {"first": EARLIEST.year, "last": LATEST.year}
+        )
+    return value
+
+
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search by title"), required=False, max_length=100)
     competency_kind = forms.ChoiceField(
@@ -138,6 +147,12 @@ class ScheduleEntryForm(forms.ModelForm):
             "note",
             Submit("save", _("Save")),
         )
+
+    def clean_start(self):
+        return _within_range(self.cleaned_data["start"])
+
+    def clean_end(self):
+        return _within_range(self.cleaned_data["end"])
 
     def clean(self):
         data = super().clean()
