@@ -239,6 +239,15 @@ def _check_open(session: TrainingSession, *, now: datetime.datetime) -> None:
         raise EnrollmentError(_("The session has already started."), "started")
 
 
+def window_problem(session: TrainingSession, *, now: datetime.datetime) -> str | None:
+    """Return why the enrolment window refuses people at ``now``, or None when it is open."""
+    try:
+        _check_window(session, now=now)
+    except EnrollmentError as error:
+        return error.messages[0]
+    return None
+
+
 def _check_window(session: TrainingSession, *, now: datetime.datetime) -> None:
     if session.enrollment_opens_at and now < session.enrollment_opens_at:
         raise EnrollmentError(

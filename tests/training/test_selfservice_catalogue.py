@@ -292,3 +292,37 @@ def test_cancel_returns_only_to_this_site(client, person, name, target, expected
 
     assert response.status_code == 302
     assert response["Location"] == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "opens", "closes", "notice"),
+    [
+        ("not_open_yet", 5, 9, "Pendaftaran untuk sesi ini belum dibuka."),
+        ("closed", -9, -1, "Pendaftaran untuk sesi ini sudah ditutup."),
+    ],
+)
+def test_session_page_outside_window_names_it_and_offers_no_button(
+    client, person, name, opens, closes, notice
+):
+    session = SessionFactory(
+        start=days_ahead(10),
+        enrollment_opens_at=days_ahead(opens),
+        enrollment_closes_at=days_ahead(closes),
+    )
+
+    page = client.get(reverse("training:session", args=[session.pk])).content.decode()
+
+    assert notice in page
+    assert 'id="enrol-button"' not in page
+    assert "Pendaftaran dibuka" in page
+
+
+def test_session_page_inside_window_offers_the_button(client, person):
+    session = SessionFactory(
+        start=days_ahead(10), enrollment_opens_at=days_ahead(-1), enrollment_closes_at=days_ahead(9)
+    )
+
+    page = client.get(reverse("training:session", args=[session.pk])).content.decode()
+
+    assert 'id="enrol-button"' in page
+    assert 'id="enrolment-window"' not in page

@@ -46,13 +46,15 @@ def catalogue(request):
 def session_detail(request, pk: int):
     person = _person(request)
     session = selectors.session_for(person, pk)
+    now = timezone.now()
     context = {
         "session": session,
         "person": person,
         "enrollment": selectors.current_enrollment(person, session),
         "conflicts": selectors.session_conflicts(person, session),
         "seats_left": enrollment_service.seats_left(session),
-        "now": timezone.now(),
+        "window_problem": enrollment_service.window_problem(session, now=now),
+        "now": now,
     }
     return render(request, "training/selfservice/session_detail.html", context)
 
