@@ -149,7 +149,11 @@ FORMAT_MODULE_PATH = ["asnportal.formats"]
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic's target, production only: locally WhiteNoise serves from the
+# apps' static folders directly (and would warn about a missing STATIC_ROOT).
+STATIC_ROOT = (
+    env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles") if PRODUCTION else None
+)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
