@@ -1,6 +1,7 @@
 """My training, certificates and their verification, feedback, supervisor decisions, emails."""
 
 import io
+import re
 
 import icalendar
 import pytest
@@ -164,6 +165,24 @@ def test_feedback_once_for_attendee(client, person):
         "Bermanfaat",
     )
     assert second.status_code == 404
+
+
+def test_feedback_ratings_are_five_choices_on_one_line(client, person):
+    enrollment = EnrollmentFactory(
+        civil_servant=person, status="attended", session__start=days_ahead(-3)
+    )
+
+    page = client.get(reverse("training:feedback", args=[enrollment.pk])).content.decode()
+
+    inline = re.findall(
+        r'<div class="form-check form-check-inline">\s*<input[^>]*name="(\w+)"', page
+    )
+    assert [(name, inline.count(name)) for name in dict.fromkeys(inline)] == [
+        ("rating_content", 5),
+        ("rating_instructor", 5),
+        ("rating_venue", 5),
+        ("rating_usefulness", 5),
+    ]
 
 
 def test_feedback_refused_for_absentee_and_other_person(client, person):

@@ -2,6 +2,7 @@
 
 import datetime
 
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
@@ -203,9 +204,12 @@ class FeedbackForm(forms.ModelForm):
         self.fields["comment"].widget.attrs["rows"] = 3
         self.helper = FormHelper()
         self.helper.form_id = "feedback-form"
-        for name in self.Meta.fields[:4]:
-            self.fields[name].widget.attrs["class"] = "form-check-inline"
-        self.helper.add_input(Submit("send", _("Send feedback")))
+        # Five small choices side by side: one line per question, also on a phone.
+        self.helper.layout = Layout(
+            *(InlineRadios(name) for name in self.Meta.fields[:4]),
+            "comment",
+            Submit("send", _("Send feedback")),
+        )
 
 
 def week_of(raw: str | None, *, default: datetime.date) -> datetime.date:
