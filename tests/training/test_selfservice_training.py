@@ -239,6 +239,25 @@ def test_supervisor_approves_from_home_and_person_is_told(
     assert mailoutbox[-1].attachments[0][0] == "undangan.ics"
 
 
+def test_supervisor_decision_message_reads_well_after_a_degree(client):
+    boss = CivilServantFactory()
+    employee = CivilServantFactory(supervisor=boss, name="Hana Lubis", back_title="S.Pd.")
+    enrollment = EnrollmentFactory(
+        civil_servant=employee, status="requested", session__start=days_ahead(9)
+    )
+    client.force_login(boss.user)
+
+    response = client.post(
+        reverse("training:decide_request", args=[enrollment.pk]),
+        {"decision": "reject", "note": ""},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Permohonan Hana Lubis, S.Pd. ditolak."
+    ]
+
+
 def test_only_direct_supervisor_can_decide(client, person):
     employee = CivilServantFactory(supervisor=CivilServantFactory())
     enrollment = EnrollmentFactory(

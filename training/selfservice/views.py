@@ -147,7 +147,12 @@ def decide(request, pk: int):
     except enrollment_service.EnrollmentError as error:
         messages.error(request, error.messages[0])
     else:
-        text = _("Approved: %(name)s.") if decision == "approve" else _("Rejected: %(name)s.")
+        # The name may end in a degree's full stop ("S.Pd."): it must not end the sentence.
+        text = (
+            _("The request of %(name)s is approved.")
+            if decision == "approve"
+            else _("The request of %(name)s is rejected.")
+        )
         messages.success(request, text % {"name": enrollment.civil_servant.full_name})
     return redirect("home")
 
