@@ -10,10 +10,8 @@ import os
 import pytest
 from django.utils import timezone
 
-from asnportal.celery import app
-from tests.conftest import require_part
+from tests.celery_harness import running_worker, wait_for
 from tests.factories import CivilServantFactory, CompletionRecordFactory, district, hr_officer
-from tests.training.test_reminders_worker import Worker, _reset_pools, smtp_sink, wait_for
 from training.dashboards import summary
 from training.dashboards.access import viewer_for
 from training.dashboards.tasks import refresh_dashboard_summaries
@@ -26,38 +24,20 @@ pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
 ]
-__all__ = ["smtp_sink"]
 
 
 @pytest.fixture
-def dashboard_worker(smtp_sink, settings):
-    try:
-        import redis
-
-        client = redis.Redis.from_url(BROKER)
-        client.ping()
-    except Exception:  # noqa: BLE001 - any failure means no Redis here
-        client = None
-    require_part(client is not None, f"Redis at {BROKER}")
-    client.flushdb()
+def dashboard_worker(smtp_sink, worker_database, settings):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE}
     }
-    saved = (app.conf.broker_url, app.conf.broker_transport_options)
-    app.conf.task_always_eager = False
-    app.conf.broker_url = BROKER
-    app.conf.broker_transport_options = {"visibility_timeout": 3600}
-    _reset_pools()
-    worker = Worker(smtp_sink.port)
-    worker.env["CELERY_BROKER_URL"] = BROKER
-    worker.env["REDIS_URL"] = CACHE
-    worker.start()
-    yield worker
-    worker.stop()
-    app.conf.broker_url, app.conf.broker_transport_options = saved
-    app.conf.task_always_eager = True
-    _reset_pools()
-    client.flushdb()
+    with running_worker(
+        BROKER,
+        smtp_port=smtp_sink.port,
+        database_url=worker_database,
+        extra_env={"REDIS_URL": CACHE},
+    ) as worker:
+        yield worker
 
 
 def test_refresh_task_runs_in_the_worker_and_the_page_reads_its_summary(dashboard_worker):

@@ -10,9 +10,8 @@ import os
 import pytest
 from django.utils import timezone
 
-from asnportal.celery import app
 from districts.models import CivilServant
-from tests.conftest import require_part
+from tests.celery_harness import running_worker, wait_for
 from tests.factories import (
     EnrollmentFactory,
     SessionFactory,
@@ -21,7 +20,6 @@ from tests.factories import (
     hr_officer,
     make_nip,
 )
-from tests.training.test_reminders_worker import Worker, _reset_pools, smtp_sink, wait_for
 from training.hr import import_jobs, scheduling
 from training.models import ImportJob
 
@@ -32,35 +30,17 @@ pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
 ]
-__all__ = ["smtp_sink"]
 
 
 @pytest.fixture
-def hr_worker(smtp_sink, settings):
-    try:
-        import redis
-
-        client = redis.Redis.from_url(BROKER)
-        client.ping()
-    except Exception:  # noqa: BLE001 - any failure means no Redis here
-        client = None
-    require_part(client is not None, f"Redis at {BROKER}")
-    client.flushdb()
-    saved = (app.conf.broker_url, app.conf.broker_transport_options)
-    app.conf.task_always_eager = False
-    app.conf.broker_url = BROKER
-    app.conf.broker_transport_options = {"visibility_timeout": 3600}
-    _reset_pools()
-    worker = Worker(smtp_sink.port)
-    worker.env["CELERY_BROKER_URL"] = BROKER
-    worker.env["DJANGO_MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
-    worker.start()
-    yield worker
-    worker.stop()
-    app.conf.broker_url, app.conf.broker_transport_options = saved
-    app.conf.task_always_eager = True
-    _reset_pools()
-    client.flushdb()
+def hr_worker(smtp_sink, worker_database, settings):
+    with running_worker(
+        BROKER,
+        smtp_port=smtp_sink.port,
+        database_url=worker_database,
+        extra_env={"DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT)},
+    ) as worker:
+        yield worker
 
 
 def test_cancelling_a_session_emails_everyone_through_the_worker(hr_worker, smtp_sink):

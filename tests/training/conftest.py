@@ -1,0 +1,5 @@
+"""Fixtures for the tests under tests/training: the real-broker/real-worker harness."""
+
+from tests.celery_harness import migrated_sqlite_file, smtp_sink, worker_database
+
+__all__ = ["migrated_sqlite_file", "smtp_sink", "worker_database"]
