@@ -458,3 +458,13 @@ def test_session_create_far_out_of_range_date_is_refused_at_the_field(
     assert response.status_code == 200
     assert response.context["form"].errors[field] == ["Pilih tanggal antara tahun 1970 dan 2100."]
     assert not TrainingSession.objects.exists()
+
+
+@pytest.mark.django_db
+def test_session_calendar_week_label_cannot_be_read_as_a_sunday(hr_client):
+    response = hr_client.get(
+        reverse("training:hr-calendar"), {"date": "2026-12-10", "view": "week"}
+    )
+
+    # "Minggu 7 Desember 2026" would read "Sunday 7 December"; 7 December 2026 is a Monday.
+    assert "Minggu mulai 7 Desember 2026" in response.content.decode()

@@ -226,3 +226,9 @@ def test_add_entry_far_out_of_range_is_refused_at_field(client, person, start, e
     assert response.status_code == 200
     assert response.context["form"].errors[field] == ["Isi tanggal antara tahun 1970 dan 2100."]
     assert not ScheduleEntry.objects.exists()
+
+
+def test_week_view_label_names_the_monday_it_starts(client, person):
+    response = client.get(reverse("training:schedule"), {"minggu": "2026-12-10"})
+
+    assert "Minggu mulai 7 Desember 2026" in response.content.decode()
