@@ -263,3 +263,27 @@ def test_work_units_listed_are_the_session_district_only(hr_client):
     listed = response.context["add_form"].fields["work_unit"].queryset
     assert set(listed.values_list("district__slug", flat=True)) <= {"mulyorejo"}
     assert WorkUnit.objects.filter(district__slug="plaju").exists()
+
+
+@pytest.mark.django_db
+def test_audit_trail_names_people_with_a_spaced_nip(officer):
+    session = SessionFactory(end=local(2026, 12, 7, 12))
+    enrollment = EnrollmentFactory(
+        session=session, civil_servant__name="Ani", civil_servant__nip="199001012015032001"
+    )
+
+    roster.mark_attendance(session=session, marks={enrollment.pk: "attended"}, actor=officer.user)
+    roster.record_completion(
+        session=session,
+        results={enrollment.pk: {"score": None, "passed": True, "jp_credited": 8}},
+        actor=officer.user,
+        now=timezone.now(),
+    )
+
+    details = list(session.audit_entries.order_by("pk").values_list("detail", flat=True))
+    number = CompletionRecord.objects.get().certificate_number
+    assert details == [
+        "Ani (19900101 201503 2 001): Hadir",
+        "Ani (19900101 201503 2 001): lulus, 8 JP",
+        f"Ani (19900101 201503 2 001): {number}",
+    ]

@@ -29,6 +29,11 @@ MARKABLE = ("approved", "attended", "partial", "no_show")
 COMPLETABLE = ("attended", "partial")
 
 
+def _who(person: CivilServant) -> str:
+    """Name a person in the audit trail as HR reads them: name and spaced NIP."""
+    return f"{person.full_name} ({person.nip_display})"
+
+
 def add_people(
     *, session: TrainingSession, people: list[CivilServant], actor, now: datetime.datetime
 ) -> tuple[list[Enrollment], list[tuple[CivilServant, str]]]:
@@ -68,7 +73,9 @@ def mark_attendance(*, session: TrainingSession, marks: dict[int, str], actor) -
                 enrollment.status = status
                 enrollment.full_clean()
                 enrollment.save(update_fields=["status", "updated_at"])
-                changed.append(f"{enrollment.civil_servant.nip} {enrollment.get_status_display()}")
+                changed.append(
+                    f"{_who(enrollment.civil_servant)}: {enrollment.get_status_display()}"
+                )
         if changed:
             audit.record(
                 session=session,
@@ -135,7 +142,7 @@ def record_completion(
                 district_id=district.pk,
                 actor=actor,
                 action=AuditEntry.Action.COMPLETION_RECORDED,
-                detail=f"{person.nip} {_('passed') if record.passed else _('did not pass')}, "
+                detail=f"{_who(person)}: {_('passed') if record.passed else _('did not pass')}, "
                 f"{record.jp_credited} JP",
             )
             if record.certificate_number:
@@ -144,7 +151,7 @@ def record_completion(
                     district_id=district.pk,
                     actor=actor,
                     action=AuditEntry.Action.CERTIFICATE_ISSUED,
-                    detail=f"{person.nip} {record.certificate_number}",
+                    detail=f"{_who(person)}: {record.certificate_number}",
                 )
         session.status = TrainingSession.Status.COMPLETED
         session.save(update_fields=["status", "updated_at"])
