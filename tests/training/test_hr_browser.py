@@ -104,7 +104,7 @@ ROSTER_OVERFLOW = """[...document.querySelectorAll("#roster .table-responsive")]
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_roster_actions_fit_without_sideways_scrolling(browser, live_server, size):
+def test_roster_and_attendance_fit_without_sideways_scrolling(browser, live_server, size):
     place = district("mulyorejo")
     officer = hr_officer(place)
     session = SessionFactory(
@@ -136,4 +136,11 @@ def test_roster_actions_fit_without_sideways_scrolling(browser, live_server, siz
 
     assert page.evaluate(ROSTER_OVERFLOW) == [0, 0]
     assert page.locator("#roster button:has-text('Pindahkan dari daftar tunggu')").is_visible()
+
+    page.goto(f"{page.base}/kepegawaian/sesi/{session.pk}/kehadiran/")
+    screenshot(page, f"hr-attendance-{size}")
+    last_choice = page.locator(
+        "#attendance-form label:has-text('Tidak hadir')"
+    ).first.bounding_box()
+    assert last_choice["x"] + last_choice["width"] <= viewport[0]
     context.close()
