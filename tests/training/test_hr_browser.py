@@ -104,7 +104,9 @@ ROSTER_OVERFLOW = """[...document.querySelectorAll("#roster .table-responsive")]
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_roster_and_attendance_fit_without_sideways_scrolling(browser, live_server, size):
+def test_roster_attendance_and_completion_fit_without_sideways_scrolling(
+    browser, live_server, size
+):
     place = district("mulyorejo")
     officer = hr_officer(place)
     session = SessionFactory(
@@ -121,6 +123,12 @@ def test_roster_and_attendance_fit_without_sideways_scrolling(browser, live_serv
         status="waitlisted",
         waitlisted_at=timezone.now(),
         civil_servant__name="Bambang Sulistyo Wicaksono",
+        civil_servant__work_unit__name=long_unit,
+    )
+    EnrollmentFactory(
+        session=session,
+        status="attended",
+        civil_servant__name="Cahyaning Pratiwi Kusumastuti",
         civil_servant__work_unit__name=long_unit,
     )
     viewport = {"desktop": (1280, 900), "phone": (390, 844)}[size]
@@ -143,4 +151,9 @@ def test_roster_and_attendance_fit_without_sideways_scrolling(browser, live_serv
         "#attendance-form label:has-text('Tidak hadir')"
     ).first.bounding_box()
     assert last_choice["x"] + last_choice["width"] <= viewport[0]
+
+    page.goto(f"{page.base}/kepegawaian/sesi/{session.pk}/kelulusan/")
+    screenshot(page, f"hr-completion-{size}")
+    jp_input = page.locator("#completion-form input[name^=jp_]").first.bounding_box()
+    assert jp_input["x"] + jp_input["width"] <= viewport[0]
     context.close()
