@@ -67,7 +67,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
+RATELIMIT_VIEW = "districts.ratelimit.ratelimited"
+RATELIMIT_IP_META_KEY = "districts.ratelimit.client_ip"
+# How many reverse proxies (TLS terminators, load balancers) stand before the
+# portal: the client's address is read from X-Forwarded-For behind them.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
 
 ROOT_URLCONF = "asnportal.urls"
 WSGI_APPLICATION = "asnportal.wsgi.application"

@@ -48,6 +48,9 @@ def _fast_settings(settings, tmp_path):
     from asnportal.celery import app
 
     app.conf.task_always_eager = True
+    from django.core.cache import cache
+
+    cache.clear()  # the login rate limit and cached figures must not leak between tests
     yield
     app.conf.task_always_eager = False
 
