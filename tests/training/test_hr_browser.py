@@ -2,6 +2,8 @@
 
 import datetime
 import io
+from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -19,6 +21,7 @@ from tests.factories import (
     district,
     hr_officer,
 )
+from training.hr.views import roster as roster_views
 from training.models import CompletionRecord, TrainingSession
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,18 +71,21 @@ def test_hr_runs_a_workshop_from_plan_to_certificates(page):
     assert page.inner_text("#seats").startswith("2 / 10")
     screenshot(page, "hr-session-roster")
 
-    page.click("#attendance-link")
-    page.check("input[name^=status_][value=attended] >> nth=0")
-    page.check("input[name^=status_][value=partial] >> nth=1")
-    page.click("text=Simpan kehadiran")
-    page.click("#completion-link")
-    page.locator("input[name^=score_]").nth(0).fill("88,5")
-    page.locator("input[name^=score_]").nth(1).fill("70")
-    page.locator("input[name^=passed_]").nth(1).check()  # partly attended, passed anyway
-    screenshot(page, "hr-completion")
-    page.click("text=Catat kelulusan dan terbitkan sertifikat")
-    assert "2 sertifikat diterbitkan" in page.inner_text("main")
-    screenshot(page, "hr-session-completed")
+    # The day of the workshop: attendance and completion are recorded once it has started.
+    started = TrainingSession.objects.get().start + datetime.timedelta(hours=1)
+    with mock.patch.object(roster_views, "timezone", SimpleNamespace(now=lambda: started)):
+        page.click("#attendance-link")
+        page.check("input[name^=status_][value=attended] >> nth=0")
+        page.check("input[name^=status_][value=partial] >> nth=1")
+        page.click("text=Simpan kehadiran")
+        page.click("#completion-link")
+        page.locator("input[name^=score_]").nth(0).fill("88,5")
+        page.locator("input[name^=score_]").nth(1).fill("70")
+        page.locator("input[name^=passed_]").nth(1).check()  # partly attended, passed anyway
+        screenshot(page, "hr-completion")
+        page.click("text=Catat kelulusan dan terbitkan sertifikat")
+        assert "2 sertifikat diterbitkan" in page.inner_text("main")
+        screenshot(page, "hr-session-completed")
 
     with page.expect_download() as download_info:
         page.click("#export-xlsx")
@@ -145,15 +151,16 @@ def test_roster_attendance_and_completion_fit_without_sideways_scrolling(
     assert page.evaluate(ROSTER_OVERFLOW) == [0, 0]
     assert page.locator("#roster button:has-text('Pindahkan dari daftar tunggu')").is_visible()
 
-    page.goto(f"{page.base}/kepegawaian/sesi/{session.pk}/kehadiran/")
-    screenshot(page, f"hr-attendance-{size}")
-    last_choice = page.locator(
-        "#attendance-form label:has-text('Tidak hadir')"
-    ).first.bounding_box()
-    assert last_choice["x"] + last_choice["width"] <= viewport[0]
+    started = session.start + datetime.timedelta(hours=1)
+    with mock.patch.object(roster_views, "timezone", SimpleNamespace(now=lambda: started)):
+        page.goto(f"{page.base}/kepegawaian/sesi/{session.pk}/kehadiran/")
+        screenshot(page, f"hr-attendance-{size}")
+        last_choice = page.locator("#attendance-form label:has-text('Tidak hadir')").first
+        box = last_choice.bounding_box()
+        assert box["x"] + box["width"] <= viewport[0]
 
-    page.goto(f"{page.base}/kepegawaian/sesi/{session.pk}/kelulusan/")
-    screenshot(page, f"hr-completion-{size}")
-    jp_input = page.locator("#completion-form input[name^=jp_]").first.bounding_box()
-    assert jp_input["x"] + jp_input["width"] <= viewport[0]
+        page.goto(f"{page.base}/kepegawaian/sesi/{session.pk}/kelulusan/")
+        screenshot(page, f"hr-completion-{size}")
+        box = page.locator("#completion-form input[name^=jp_]").first.bounding_box()
+        assert box["x"] + box["width"] <= viewport[0]
     context.close()

@@ -5,6 +5,7 @@ import io
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -22,6 +23,12 @@ from tests.factories import (
 )
 from training.hr import exports, roster
 from training.models import CertificateSequence, CompletionRecord, Enrollment
+
+
+def _past_session(**kwargs):
+    day = timezone.localdate() - datetime.timedelta(days=14)
+    kwargs.setdefault("start", local(day.year, day.month, day.day, 8))
+    return SessionFactory(**kwargs)
 
 
 def _future_session(**kwargs):
@@ -126,7 +133,7 @@ def test_roster_promote_named_person_needs_free_seat(hr_client):
 
 @pytest.mark.django_db
 def test_attendance_marks_everyone_in_one_form(hr_client):
-    session = SessionFactory()
+    session = _past_session()
     a, b, c = EnrollmentFactory.create_batch(3, session=session)
     waiting = EnrollmentFactory(session=session, status="waitlisted", waitlisted_at=timezone.now())
 
@@ -148,12 +155,13 @@ def test_attendance_marks_everyone_in_one_form(hr_client):
 @pytest.mark.django_db
 def test_completion_creates_records_and_gap_free_certificates(hr_client, officer):
     program = ProgramFactory(jp_credited=12)
-    session = SessionFactory(program=program, end=local(2026, 12, 7, 12))
+    session = _past_session(program=program)
+    day = session.start.date()
     ani = EnrollmentFactory(session=session, status="attended", civil_servant__name="Ani")
     budi = EnrollmentFactory(session=session, status="attended", civil_servant__name="Budi")
     cici = EnrollmentFactory(session=session, status="partial", civil_servant__name="Cici")
     EnrollmentFactory(session=session, status="no_show")
-    CertificateSequence.objects.create(district=session.district, year=2026, last_number=11)
+    CertificateSequence.objects.create(district=session.district, year=day.year, last_number=11)
 
     page = hr_client.get(reverse("training:hr-completion", args=[session.pk]))
     hr_client.post(
@@ -180,8 +188,8 @@ def test_completion_creates_records_and_gap_free_certificates(hr_client, officer
         "Cici": ("40.00", False, 12),
     }
     assert [records["Ani"].certificate_number, records["Budi"].certificate_number] == [
-        "012/BKPSDM-SBY/MLY/2026",
-        "013/BKPSDM-SBY/MLY/2026",
+        f"012/BKPSDM-SBY/MLY/{day.year}",
+        f"013/BKPSDM-SBY/MLY/{day.year}",
     ]
     assert records["Cici"].certificate_number is None
     ani_person = records["Ani"].civil_servant
@@ -192,7 +200,7 @@ def test_completion_creates_records_and_gap_free_certificates(hr_client, officer
         records["Ani"].participant_position,
         records["Ani"].issued_by,
     ) == (ani_person.nip, "Ani", "III/a Penata Muda", "Pengadministrasi Perkantoran", officer.user)
-    assert records["Ani"].completion_date == datetime.date(2026, 12, 7)
+    assert records["Ani"].completion_date == day
     session.refresh_from_db()
     assert session.status == "completed"
     assert session.audit_entries.filter(action="certificate_issued").count() == 2
@@ -200,7 +208,7 @@ def test_completion_creates_records_and_gap_free_certificates(hr_client, officer
 
 @pytest.mark.django_db
 def test_completion_failure_midway_writes_nothing(officer):
-    session = SessionFactory()
+    session = _past_session()
     first, second = EnrollmentFactory.create_batch(2, session=session, status="attended")
     results = {e.pk: {"score": None, "passed": True, "jp_credited": 8} for e in (first, second)}
     real = roster.next_certificate_number
@@ -267,12 +275,14 @@ def test_work_units_listed_are_the_session_district_only(hr_client):
 
 @pytest.mark.django_db
 def test_audit_trail_names_people_with_a_spaced_nip(officer):
-    session = SessionFactory(end=local(2026, 12, 7, 12))
+    session = _past_session()
     enrollment = EnrollmentFactory(
         session=session, civil_servant__name="Ani", civil_servant__nip="199001012015032001"
     )
 
-    roster.mark_attendance(session=session, marks={enrollment.pk: "attended"}, actor=officer.user)
+    roster.mark_attendance(
+        session=session, marks={enrollment.pk: "attended"}, actor=officer.user, now=timezone.now()
+    )
     roster.record_completion(
         session=session,
         results={enrollment.pk: {"score": None, "passed": True, "jp_credited": 8}},
@@ -287,3 +297,33 @@ def test_audit_trail_names_people_with_a_spaced_nip(officer):
         "Ani (19900101 201503 2 001): lulus, 8 JP",
         f"Ani (19900101 201503 2 001): {number}",
     ]
+
+
+@pytest.mark.django_db
+def test_attendance_and_completion_before_the_session_starts_are_refused(hr_client, officer):
+    session = _future_session()
+    enrollment = EnrollmentFactory(session=session)
+
+    page = hr_client.get(reverse("training:hr-attendance", args=[session.pk]))
+    posted = hr_client.post(
+        reverse("training:hr-attendance", args=[session.pk]),
+        {f"status_{enrollment.pk}": "attended"},
+    )
+    enrollment.refresh_from_db()
+    attended = EnrollmentFactory(session=session, status="attended")
+    with pytest.raises(ValidationError) as refused:
+        roster.record_completion(
+            session=session,
+            results={attended.pk: {"score": None, "passed": True, "jp_credited": 8}},
+            actor=officer.user,
+            now=timezone.now(),
+        )
+
+    notice = "Kehadiran dan kelulusan dapat dicatat setelah sesi dimulai."
+    assert notice in page.content.decode()
+    assert notice in posted.content.decode()
+    assert enrollment.status == "approved"
+    assert refused.value.messages == [notice]
+    assert not CompletionRecord.objects.exists()
+    session.refresh_from_db()
+    assert session.status == "published"

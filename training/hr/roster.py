@@ -56,10 +56,21 @@ def add_people(
     return added, refused
 
 
-def mark_attendance(*, session: TrainingSession, marks: dict[int, str], actor) -> int:
+def check_started(session: TrainingSession, *, now: datetime.datetime) -> None:
+    """Refuse attendance and completion for a session that has not begun yet."""
+    if now < session.start:
+        raise ValidationError(
+            _("Attendance and completion can be recorded once the session has started.")
+        )
+
+
+def mark_attendance(
+    *, session: TrainingSession, marks: dict[int, str], actor, now: datetime.datetime
+) -> int:
     """Set attended / partial / no-show for the enrolments in ``marks``; return how many changed."""
     if session.status not in {TrainingSession.Status.PUBLISHED, TrainingSession.Status.COMPLETED}:
         raise ValidationError(_("Attendance can only be marked for a published session."))
+    check_started(session, now=now)
     changed = []
     with transaction.atomic():
         enrollments = Enrollment.objects.select_for_update().filter(
@@ -95,6 +106,7 @@ def record_completion(
     ``results`` maps an enrolment id to ``{"score", "passed", "jp_credited"}``.
     Either every record is written, with gap-free certificate numbers, or none.
     """
+    check_started(session, now=now)
     district = session.district
     completion_date = localtime.in_zone(session.end, district.time_zone).date()
     records = []

@@ -75,14 +75,18 @@ def attendance(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             count = services.mark_attendance(
-                session=session, marks=form.marks(), actor=request.user
+                session=session, marks=form.marks(), actor=request.user, now=timezone.now()
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Attendance saved (%(count)d changed).") % {"count": count})
             return redirect("training:hr-session", pk=session.pk)
-    return render(request, "training/hr/attendance.html", {"session": session, "form": form})
+    return render(
+        request,
+        "training/hr/attendance.html",
+        {"session": session, "form": form, "started": session.start <= timezone.now()},
+    )
 
 
 @login_required
@@ -115,5 +119,6 @@ def completion(request, pk):
             "session": session,
             "form": form,
             "completed": session.status == TrainingSession.Status.COMPLETED,
+            "started": session.start <= timezone.now(),
         },
     )
