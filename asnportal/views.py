@@ -25,7 +25,9 @@ def home(request):
             pk=scope.person_id
         )
         context["person"] = person
-        context["progress"] = selectors.jp_progress(person, now.year)
+        # The year of the place where the person works (1 January starts at 00.00 there).
+        local_year = timezone.localtime(now, person.district.tzinfo).year
+        context["progress"] = selectors.jp_progress(person, local_year)
         context["upcoming"] = selectors.upcoming_enrollments(person, now=now)
         if is_supervisor(person.pk):
             context["team"] = selectors.subtree_summary(person)

@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .nip import format_nip, normalize_nip, parse_nip
@@ -199,9 +198,6 @@ class CivilServant(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.nip_display})"
-
-    def get_absolute_url(self):
-        return reverse("districts:person", args=[self.pk])
 
     @property
     def full_name(self) -> str:

@@ -170,3 +170,23 @@ def test_password_change_with_a_good_password(client):
     assert response.status_code == 302
     person.user.refresh_from_db()
     assert person.user.check_password("Pelatihan-Mulyorejo-77")
+
+
+def test_home_counts_jp_in_the_local_year_on_new_years_morning(client, monkeypatch):
+    import datetime
+
+    from tests.factories import CompletionRecordFactory
+
+    person = CivilServantFactory()
+    CompletionRecordFactory(
+        civil_servant=person, completion_date=datetime.date(2027, 1, 1), jp_credited=4
+    )
+    # 1 January 2027, 03.00 WIB is still 31 December 2026 in UTC.
+    new_years_morning = datetime.datetime(2026, 12, 31, 20, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: new_years_morning)
+    client.force_login(person.user)
+
+    response = client.get(reverse("home"))
+
+    assert "Pelatihan saya tahun 2027" in response.text
+    assert "4 dari 20 JP" in response.text

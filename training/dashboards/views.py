@@ -24,7 +24,8 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 def _form(request):
     viewer = viewer_for(request.user, request.GET.get("as") or None)
-    return DashboardFilterForm(request.GET, viewer=viewer, now=timezone.now())
+    # Local time, so that the default year turns at 00.00 WIB, not 07.00.
+    return DashboardFilterForm(request.GET, viewer=viewer, now=timezone.localtime())
 
 
 def _charts(dashboard: Dashboard, tables: dict) -> dict:
@@ -160,7 +161,7 @@ def person(request, pk: int):
     person = viewer.scope.get_or_404(
         CivilServant.objects.select_related("work_unit", "district", "supervisor"), pk=pk
     )
-    now = timezone.now()
+    now = timezone.localtime()
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and FIRST_YEAR <= int(year) <= now.year + 1 else now.year
     return render(
