@@ -468,3 +468,21 @@ def test_session_calendar_week_label_cannot_be_read_as_a_sunday(hr_client):
 
     # "Minggu 7 Desember 2026" would read "Sunday 7 December"; 7 December 2026 is a Monday.
     assert "Minggu mulai 7 Desember 2026" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_session_calendar_gives_a_phone_a_list_of_days_not_the_grid(hr_client):
+    session = SessionFactory(start=local(2026, 12, 9, 6), program__title="Lokakarya SRIKANDI")
+
+    month = hr_client.get(reverse("training:hr-calendar"), {"date": "2026-12-01"})
+    empty = hr_client.get(reverse("training:hr-calendar"), {"date": "2027-03-01"})
+
+    page = month.content.decode()
+    listed = page[
+        page.index('id="calendar-list"') : page.index("</ul>", page.index("calendar-list"))
+    ]
+    assert "Rabu, 9 Desember 2026" in listed
+    assert f'href="{reverse("training:hr-session", args=[session.pk])}"' in listed
+    assert listed.count("list-group-item") == 1
+    assert 'class="table-responsive d-none d-md-block"' in page
+    assert "Tidak ada sesi yang cocok." in empty.content.decode()

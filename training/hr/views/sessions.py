@@ -54,11 +54,15 @@ def session_calendar(request):
     cleaned.update({"start": start, "end": end})
     sessions = selectors.sessions(scope, filters=cleaned)
     previous, following = calendar_grid.neighbours(day, view)
+    placed = calendar_grid.place(sessions, weeks)
     context = {
         "filters": filters,
         "view": view,
         "day": day,
-        "weeks": calendar_grid.place(sessions, weeks),
+        "weeks": placed,
+        "month_has_sessions": any(
+            cell["sessions"] and cell["day"].month == day.month for week in placed for cell in week
+        ),
         "previous": previous,
         "following": following,
         "filter_query": "".join(
