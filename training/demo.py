@@ -326,7 +326,7 @@ class DemoBuilder:
         self.nip_sequence = 0
         self.logins: list[DemoLogin] = []
         self.user_model = get_user_model()
-        self.hr_group = Group.objects.get(name=HR_GROUP)
+        self.hr_group, _ = Group.objects.get_or_create(name=HR_GROUP)
 
     # -- people ---------------------------------------------------------------------------
     def _nip(

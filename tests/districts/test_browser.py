@@ -35,3 +35,16 @@ def test_wrong_password_shows_indonesian_error(page):
 
     assert "Masukkan NIP (atau nama pengguna) dan kata sandi yang benar." in page.content()
     screenshot(page, "login-error")
+
+
+def test_seeded_demo_asn_logs_in_with_the_readme_nip_and_password(page):
+    from django.core.management import call_command
+
+    for slug in ("mulyorejo", "asemrowo", "plaju", "sawahlunto"):
+        district(slug)  # a transactional test may run after a flush of the migration's data
+    call_command("seed_demo")
+
+    login(page, "19830912 200706 2 158", password="PortalASN-2026")
+
+    assert page.locator("h1").inner_text() == "Selamat datang, Lia Sembiring"
+    screenshot(page, "home-demo-asn")

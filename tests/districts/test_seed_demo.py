@@ -79,3 +79,24 @@ def test_seed_demo_never_fills_a_session_beyond_capacity():
         held=Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING))
     ).filter(held__gt=F("capacity"))
     assert list(overfull) == []
+
+
+def test_every_demo_login_in_the_readme_works(client):
+    import re
+
+    from django.conf import settings
+
+    from training.demo import DEMO_PASSWORD
+
+    call_command("seed_demo")
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    logins = re.findall(r"^\| [^|]+ \| [^|]+ \| `([^`]+)` \| ([^|]+) \|$", readme, re.M)
+
+    assert len(logins) == 13
+    assert f"**`{DEMO_PASSWORD}`**" in readme
+    for login, name in logins:
+        client.logout()
+        response = client.post("/akun/login/", {"username": login, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, login
+        home = client.get("/")
+        assert name.strip().split(",")[0] in home.text or login == "admin", login
