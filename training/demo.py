@@ -933,14 +933,15 @@ class DemoBuilder:
         holidays = set(Holiday.objects.values_list("date", flat=True))
         for district in District.objects.order_by("name"):
             self._build_district(district, holidays)
-        admin = self.user_model(
-            username=ADMIN_USERNAME,
-            is_staff=True,
-            is_superuser=True,
-            email="admin@portal-asn.local",
-            password=self.password_hash,
-        )
-        admin.save()
+        # An administrator created before the demo (createsuperuser) keeps their password.
+        if not self.user_model.objects.filter(username=ADMIN_USERNAME).exists():
+            self.user_model.objects.create(
+                username=ADMIN_USERNAME,
+                is_staff=True,
+                is_superuser=True,
+                email="admin@portal-asn.local",
+                password=self.password_hash,
+            )
         self.logins.insert(
             0, DemoLogin("(semua)", "Administrator", ADMIN_USERNAME, "Administrator")
         )
@@ -963,8 +964,7 @@ def demo_logins() -> list[DemoLogin]:
 
 def seed_demo(*, today: datetime.date) -> bool:
     """Seed the demo data once; return False when it was already there."""
-    user_model = get_user_model()
-    if user_model.objects.filter(username=ADMIN_USERNAME).exists():
+    if ScheduleEntry.objects.filter(note=DEMO_SHIFT_NOTE).exists():
         return False
     with transaction.atomic():
         DemoBuilder(today=today).build()

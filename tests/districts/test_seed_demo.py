@@ -100,3 +100,14 @@ def test_every_demo_login_in_the_readme_works(client):
         assert response.status_code == 302, login
         home = client.get("/")
         assert name.strip().split(",")[0] in home.text or login == "admin", login
+
+
+def test_seed_demo_after_createsuperuser_still_seeds_and_keeps_the_password():
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("admin", "a@example.test", "Rahasia-Sekali-9")
+
+    call_command("seed_demo")
+
+    assert CivilServant.objects.count() > 250
+    assert get_user_model().objects.get(username="admin").check_password("Rahasia-Sekali-9")
