@@ -26,6 +26,8 @@ test: install
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(VENV)/bin/djlint templates --lint
 	if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
 	$(PY) -m pytest $(PYTEST_ARGS)
 
