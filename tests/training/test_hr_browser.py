@@ -110,9 +110,7 @@ ROSTER_OVERFLOW = """[...document.querySelectorAll("#roster .table-responsive")]
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_roster_attendance_and_completion_fit_without_sideways_scrolling(
-    browser, live_server, size
-):
+def test_hr_pages_fit_without_sideways_scrolling(browser, live_server, size):
     place = district("mulyorejo")
     officer = hr_officer(place)
     session = SessionFactory(
@@ -163,4 +161,9 @@ def test_roster_attendance_and_completion_fit_without_sideways_scrolling(
         screenshot(page, f"hr-completion-{size}")
         box = page.locator("#completion-form input[name^=jp_]").first.bounding_box()
         assert box["x"] + box["width"] <= viewport[0]
+
+    page.goto(f"{page.base}/kepegawaian/sesi/")
+    screenshot(page, f"hr-session-list-{size}")
+    table = page.locator("#session-table")
+    assert table.evaluate("(t) => t.parentElement.scrollWidth - t.parentElement.clientWidth") == 0
     context.close()
