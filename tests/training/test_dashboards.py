@@ -416,6 +416,14 @@ def test_export_neutralises_formula_names(client, org, frozen):
 
 
 def test_export_hr_never_contains_another_district(client, org, frozen):
+    # Asemrowo rows that would land in every table if the scope leaked: a person
+    # behind target, a program and a session with "Asemrowo" in their names.
+    behind = CivilServantFactory(district=district("asemrowo"), name="Rudi Asemrowo")
+    program = org["p"].completions.get().program
+    program.title = "Program Asemrowo"
+    program.save()
+    SessionFactory(district=district("asemrowo"), program=program, start=local(2026, 12, 8, 8))
+    EnrollmentFactory(session=program.sessions.first(), civil_servant=behind, status="completed")
     client.force_login(org["h"].user)
 
     for key in ("behind", "units", "programs", "budget", "upcoming"):
@@ -426,6 +434,11 @@ def test_export_hr_never_contains_another_district(client, org, frozen):
                 response.content.decode("utf-8-sig") if fmt == "csv" else str(_xlsx_rows(response))
             )
             assert "Asemrowo" not in body
+    # The same exports for an administrator do show those rows: the check above can fail.
+    client.force_login(org["admin"])
+    for key in ("behind", "programs", "upcoming"):
+        response = client.get(reverse("training:dashboard-export", args=[key, "csv"]))
+        assert "Asemrowo" in response.content.decode("utf-8-sig"), key
 
 
 def test_export_filters_applied(client, org, frozen):
