@@ -110,7 +110,7 @@ ROSTER_OVERFLOW = """[...document.querySelectorAll("#roster .table-responsive")]
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_hr_pages_fit_without_sideways_scrolling(browser, live_server, size):
+def test_hr_pages_fit_without_sideways_scrolling(browser, live_server, tmp_path, size):
     place = district("mulyorejo")
     officer = hr_officer(place)
     session = SessionFactory(
@@ -166,4 +166,16 @@ def test_hr_pages_fit_without_sideways_scrolling(browser, live_server, size):
     screenshot(page, f"hr-session-list-{size}")
     table = page.locator("#session-table")
     assert table.evaluate("(t) => t.parentElement.scrollWidth - t.parentElement.clientWidth") == 0
+
+    bad_file = tmp_path / "pegawai.csv"
+    bad_file.write_text(
+        "NIP;Nama;Jenis Kelamin;Tanggal Lahir;Jenis ASN;Pangkat/Golongan;Jabatan;Unit Kerja\n"
+        "199001012015031002;Rahmat Hidayatullah;L;01-01-1990;PNS;III/b;Analis;Unit Yang Tidak Ada\n"
+    )
+    page.goto(f"{page.base}/kepegawaian/impor/")
+    page.set_input_files("input[type=file]", str(bad_file))
+    page.click("main form [type=submit]")
+    screenshot(page, f"hr-import-preview-{size}")
+    problems = page.locator("#import-rows tbody td").last.bounding_box()
+    assert problems["x"] + problems["width"] <= viewport[0]
     context.close()
