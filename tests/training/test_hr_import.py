@@ -287,3 +287,17 @@ def test_imported_shift_over_an_enrolled_session_records_a_conflict_reminder(
 
     reminders = Reminder.objects.filter(enrollment=enrollment, kind="conflict")
     assert reminders.count() == 1
+
+
+@pytest.mark.django_db
+def test_import_counts_read_in_the_past_once_committed(hr_client, unit):
+    content = "\n".join([HEADER, _person_line(make_nip(801, birth=BIRTH), "Satu")]).encode()
+    _upload(hr_client, "pegawai.csv", content)
+    job = ImportJob.objects.get()
+
+    before = hr_client.get(reverse("training:hr-import", args=[job.pk])).content.decode()
+    hr_client.post(reverse("training:hr-import-commit", args=[job.pk]))
+    after = hr_client.get(reverse("training:hr-import", args=[job.pk])).content.decode()
+
+    assert ("1 akan dibuat" in before, "1 dibuat" in before) == (True, False)
+    assert ("1 akan dibuat" in after, "1 dibuat" in after) == (False, True)
