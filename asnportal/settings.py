@@ -218,6 +218,8 @@ PNS_YEARLY_TARGET_JP = env.int("PNS_YEARLY_TARGET_JP", default=20)
 PPPK_YEARLY_CAP_JP = env.int("PPPK_YEARLY_CAP_JP", default=24)
 CONFLICT_SCAN_DAYS = env.int("CONFLICT_SCAN_DAYS", default=14)
 ESCALATION_DAYS_BEFORE = env.int("ESCALATION_DAYS_BEFORE", default=3)
+# The supervisor is told only when the person's clash reminder went out this long ago.
+ESCALATION_GRACE_HOURS = env.int("ESCALATION_GRACE_HOURS", default=12)
 # Reminders: attempts before "failed", backoff base, when a "sending" row is stale.
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=30)

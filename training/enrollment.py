@@ -29,8 +29,9 @@ Seats are held by ``Enrollment.SEAT_HOLDING``. The seat check runs under a row
 lock on the session (``_lock_session``), taken late and in one place, so two
 people can never take the last seat (SQLite serialises writers by itself).
 Authorisation is the caller's job (views go through ``districts.scoping``).
-The people concerned are told by email, with an ``.ics``, after the commit
-(``transaction.on_commit`` queues a Celery task that takes ids), and their
+The people concerned are told by email, with an ``.ics``: the notice is
+recorded in the same transaction (``training.notices``) and sent after the
+commit by the reminders machinery (claimed once, retried, swept), and their
 conflicts are re-checked (``reminders.queue_person_recheck``); every change is
 written to the session's audit log.
 """
@@ -341,8 +342,8 @@ def _audit(enrollment: Enrollment, actor: AbstractBaseUser | None, what: str) ->
 def _notify(enrollment: Enrollment, event: str) -> None:
     """Tell the person after the commit, and have their conflicts re-checked."""
     from .reminders import queue_person_recheck
-    from .selfservice.tasks import send_enrollment_notice
+    from .selfservice.notices import record_enrollment_notice
 
-    enrollment_id = enrollment.pk
-    transaction.on_commit(lambda: send_enrollment_notice.delay(enrollment_id, event))
+    # Recorded with the change, sent after the commit: a broker outage delays it only.
+    record_enrollment_notice(enrollment=enrollment, event=event)
     queue_person_recheck(enrollment.civil_servant_id)

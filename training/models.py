@@ -530,6 +530,14 @@ class Reminder(models.Model):
         ESCALATION = "escalation", _("Escalation to supervisor")
         BEFORE_7_DAYS = "before_7d", _("7 days before")
         BEFORE_1_DAY = "before_1d", _("1 day before")
+        # Notices: told once after a change (the fingerprint names the change).
+        ENROLLED = "enrolled", _("Enrolment confirmation")
+        PROMOTED = "promoted", _("Waitlist promotion")
+        DECISION = "decision", _("Supervisor decision")
+        UNENROLLED = "unenrolled", _("Enrolment cancellation")
+        APPROVAL = "approval_ask", _("Approval request to supervisor")
+        RESCHEDULED = "rescheduled", _("Session rescheduled")
+        SESSION_CANCELLED = "sess_cancel", _("Session cancelled")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

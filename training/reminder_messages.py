@@ -2,9 +2,7 @@
 
 import dataclasses
 import datetime
-import functools
 
-import icalendar
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -16,6 +14,7 @@ from districts.localtime import format_range
 
 from .conflicts import Conflict, conflicts_for_person
 from .models import Enrollment, Reminder, TrainingSession
+from .selfservice import ical
 from .switching import switch_options
 
 
@@ -51,6 +50,14 @@ def compose(
     (sessions to switch to) are passed when the caller found them already,
     for a whole batch at once.
     """
+    from .notices import NOTICE_KINDS, compose_notice
+
+    if reminder.kind in NOTICE_KINDS:
+        with translation.override(settings.LANGUAGE_CODE):
+            message = compose_notice(reminder, now=now)
+        if message is not None:
+            message.headers["X-Portal-Reminder"] = str(reminder.pk)
+        return message
     enrollment = reminder.enrollment
     session = enrollment.session
     if (
@@ -126,25 +133,6 @@ def _conflict_message(reminder, enrollment, session, open_conflicts, options) ->
     )
 
 
-@functools.cache
-def _vtimezone(zone: str) -> icalendar.Timezone:
-    # Computing a VTIMEZONE walks the zone's transitions (tens of ms): once per zone.
-    return icalendar.Timezone.from_tzid(zone)
-
-
-def invitation(session: TrainingSession, *, now: datetime.datetime) -> bytes:
-    """Return the session's ``.ics`` (the self-service event, METHOD:REQUEST)."""
-    from .selfservice import ical
-
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Portal Pelatihan ASN//ID")
-    calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
-    calendar.add_component(_vtimezone(session.district.time_zone))
-    calendar.add_component(ical.session_event(session, now=now))
-    return calendar.to_ical()
-
-
 def _before_session_message(reminder, enrollment, session, *, now) -> Message | None:
     if (
         enrollment.status != Enrollment.Status.APPROVED
@@ -153,18 +141,26 @@ def _before_session_message(reminder, enrollment, session, *, now) -> Message | 
         return None
     zone = session.district.time_zone
     days = 1 if reminder.kind == Reminder.Kind.BEFORE_1_DAY else 7
+    # "Today" or "tomorrow" by the calendar where the session takes place.
+    tz = session.district.tzinfo
+    today = days == 1 and session.start.astimezone(tz).date() == now.astimezone(tz).date()
     context = {
         "person": enrollment.civil_servant,
         "session": session,
         "when": format_range(session.start, session.end, zone),
         "days": days,
+        "today": today,
         "session_url": link("training:session", session.pk),
     }
-    subject = (_("Tomorrow: %(title)s") if days == 1 else _("Coming up: %(title)s")) % {
-        "title": session.program.title
-    }
+    if days == 7:
+        subject = _("Coming up: %(title)s")
+    elif today:
+        subject = _("Today: %(title)s")
+    else:
+        subject = _("Tomorrow: %(title)s")
+    subject %= {"title": session.program.title}
     person = enrollment.civil_servant
-    ics = invitation(session, now=now)
+    ics = ical.invitation(session, person=person, now=now)
     return Message(
         subject=subject,
         body=render_to_string("emails/session_reminder.txt", context),

@@ -5,6 +5,12 @@ The life of a :class:`~training.models.Reminder`:
 1. **Record.** A scan writes one row per message under the unique key
    ``(enrollment, kind, fingerprint)`` with ``bulk_create(ignore_conflicts=True)``:
    a second beat, a retried task or two scans at the same time add nothing.
+   Notices (enrolment confirmations, cancellations, promotions, decisions,
+   session reschedules and cancellations, :mod:`training.notices`) are rows
+   too, written in the transaction of the change (:func:`record_and_queue`).
+   An escalation to the supervisor is recorded only once the person's own
+   clash reminder went out ``settings.ESCALATION_GRACE_HOURS`` earlier and
+   the clash is still open within ``settings.ESCALATION_DAYS_BEFORE`` days.
 2. **Dispatch.** After the commit, the ids of fresh pending rows are queued to
    Celery in batches (:func:`dispatch_pending`). A broker outage only delays
    them: :func:`sweep` queues again whatever is still pending.
@@ -32,8 +38,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from kombu.exceptions import OperationalError
 
+from asnportal.tasks import enqueue, enqueue_on_commit
 from districts.models import CivilServant
 
 from .conflicts import (
@@ -87,7 +93,27 @@ def conflict_reminder_rows(conflicts: Iterable[Conflict], *, now: datetime.datet
         for item in wanted
     ]
     horizon = now + datetime.timedelta(days=settings.ESCALATION_DAYS_BEFORE)
-    due = {item.enrollment_id: item.person_id for item in wanted if item.session_start <= horizon}
+    near = [item for item in wanted if item.session_start <= horizon]
+    due = {}
+    if near:
+        # The supervisor hears only of a clash the person was told of at least
+        # ESCALATION_GRACE_HOURS ago and has still not resolved.
+        told_before = now - datetime.timedelta(hours=settings.ESCALATION_GRACE_HOURS)
+        told = set(
+            Reminder.objects.filter(
+                kind=Reminder.Kind.CONFLICT,
+                status=Reminder.Status.SENT,
+                sent_at__lte=told_before,
+                enrollment_id__in={item.enrollment_id for item in near},
+            )
+            .order_by()
+            .values_list("enrollment_id", "fingerprint")
+        )
+        due = {
+            item.enrollment_id: item.person_id
+            for item in near
+            if (item.enrollment_id, item.fingerprint) in told
+        }
     if due:
         supervisors = dict(
             CivilServant.objects.filter(pk__in=set(due.values()), supervisor__isnull=False)
@@ -145,6 +171,30 @@ def record(rows: list) -> None:
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
 
 
+def record_and_queue(rows: list) -> None:
+    """Record ``rows`` in the current transaction and queue their sending after the commit.
+
+    Used for notices: they are stored with the change they tell of, so a
+    broker outage leaves them pending for the sweeper, never lost.
+    """
+    if not rows:
+        return
+    record(rows)
+    keys = defaultdict(set)
+    for row in rows:
+        keys[(row.kind, row.fingerprint)].add(row.enrollment_id)
+    match = Q()
+    for (kind, print_), enrollment_ids in keys.items():
+        match |= Q(kind=kind, fingerprint=print_, enrollment_id__in=enrollment_ids)
+    ids = list(
+        Reminder.objects.filter(match, status=Reminder.Status.PENDING, attempts=0)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        transaction.on_commit(lambda: _queue(ids))
+
+
 def record_due(*, now: datetime.datetime, days: int | None = None) -> dict:
     """Record every reminder due in the next ``days`` (``CONFLICT_SCAN_DAYS``); return numbers."""
     end = now + datetime.timedelta(days=days or settings.CONFLICT_SCAN_DAYS)
@@ -197,7 +247,7 @@ def queue_people_recheck(person_ids: Iterable[int]) -> None:
 
     ids = sorted(set(person_ids))
     if ids:
-        transaction.on_commit(lambda: task.delay(ids))
+        enqueue_on_commit(task, ids)
 
 
 def recheck_session(*, session_id: int, now: datetime.datetime) -> int:
@@ -216,7 +266,7 @@ def queue_session_recheck(session_id: int) -> None:
     """
     from .conflict_tasks import recheck_session as task
 
-    transaction.on_commit(lambda: task.delay(session_id))
+    enqueue_on_commit(task, session_id)
 
 
 def queue_person_recheck(person_id: int) -> None:
@@ -226,7 +276,7 @@ def queue_person_recheck(person_id: int) -> None:
     """
     from .conflict_tasks import recheck_person as task
 
-    transaction.on_commit(lambda: task.delay(person_id))
+    enqueue_on_commit(task, person_id)
 
 
 # --------------------------------------------------------------------------
@@ -243,12 +293,8 @@ def _queue(ids: list[int]) -> int:
     from .conflict_tasks import send_reminders
 
     for start in range(0, len(ids), BATCH_SIZE):
-        try:
-            send_reminders.delay(ids[start : start + BATCH_SIZE])
-        except (OperationalError, OSError) as error:
-            logger.warning(
-                "Broker unavailable, %s reminders left pending: %s", len(ids) - start, error
-            )
+        if not enqueue(send_reminders, ids[start : start + BATCH_SIZE]):
+            logger.warning("Broker unavailable, %s reminders left pending", len(ids) - start)
             return start
     return len(ids)
 

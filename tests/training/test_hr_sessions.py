@@ -341,8 +341,9 @@ def test_session_reschedule_rechecks_participants_conflicts(
             now=timezone.now(),
         )
 
-    assert list(Reminder.objects.values_list("enrollment_id", "kind")) == [
-        (enrollment.pk, "conflict")
+    assert list(Reminder.objects.order_by("kind").values_list("enrollment_id", "kind")) == [
+        (enrollment.pk, "conflict"),
+        (enrollment.pk, "rescheduled"),
     ]
 
 

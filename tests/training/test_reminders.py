@@ -3,12 +3,14 @@
 import datetime
 import io
 import threading
+import zoneinfo
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 
+from districts.models import District
 from tests.factories import (
     CivilServantFactory,
     EnrollmentFactory,
@@ -51,6 +53,12 @@ def clash():
 def scan(django_capture_on_commit_callbacks, now=NOW):
     with django_capture_on_commit_callbacks(execute=True):
         return reminders.scan(now=now)
+
+
+def record_and_send(*, now):
+    """A scan and its sending at the same moment ``now`` (no Celery)."""
+    reminders.record_due(now=now)
+    return reminders.send_pending(now=now)
 
 
 def conflict_mails():
@@ -238,15 +246,16 @@ def test_switch_session_stops_reminders(clash, django_capture_on_commit_callback
     assert len(conflict_mails()) == 1
 
 
-def test_escalation_to_supervisor_exactly_once(clash, django_capture_on_commit_callbacks):
+def test_escalation_to_supervisor_exactly_once(clash):
     enrollment, entry = clash
     supervisor = enrollment.civil_servant.supervisor
 
-    scan(django_capture_on_commit_callbacks, now=ESCALATION_TIME)
+    record_and_send(now=ESCALATION_TIME)
     entry.start = local(2026, 12, 7, 9)  # a changed conflict: a new reminder, no new escalation
     entry.save()
-    scan(django_capture_on_commit_callbacks, now=ESCALATION_TIME + datetime.timedelta(hours=1))
-    scan(django_capture_on_commit_callbacks, now=ESCALATION_TIME + datetime.timedelta(days=1))
+    record_and_send(now=ESCALATION_TIME + datetime.timedelta(hours=1))
+    record_and_send(now=ESCALATION_TIME + datetime.timedelta(days=1))
+    record_and_send(now=ESCALATION_TIME + datetime.timedelta(days=1, hours=1))
 
     escalations = [m for m in mail.outbox if m.to == [supervisor.email]]
     assert len(escalations) == 1
@@ -443,3 +452,59 @@ def test_queue_people_recheck_records_each_person_once(clash, django_capture_on_
         other.pk,
     }
     assert len(conflict_mails()) == 2
+
+
+def test_escalation_only_after_the_grace_period_since_the_persons_reminder(clash, settings):
+    settings.ESCALATION_GRACE_HOURS = 12
+    enrollment, _entry = clash
+    supervisor = enrollment.civil_servant.supervisor
+
+    record_and_send(now=ESCALATION_TIME)
+    first_scan = list(Reminder.objects.order_by("kind").values_list("kind", "status"))
+    record_and_send(now=ESCALATION_TIME + datetime.timedelta(hours=11))
+    before_grace = Reminder.objects.filter(kind="escalation").count()
+    record_and_send(now=ESCALATION_TIME + datetime.timedelta(hours=12))
+    record_and_send(now=ESCALATION_TIME + datetime.timedelta(hours=13))
+
+    assert first_scan == [("before_7d", "sent"), ("conflict", "sent")]
+    assert before_grace == 0
+    escalation = Reminder.objects.get(kind="escalation")
+    assert (escalation.recipient, escalation.status) == (supervisor, "sent")
+    assert len([m for m in mail.outbox if m.to == [supervisor.email]]) == 1
+
+
+def test_no_escalation_when_the_person_was_told_outside_the_window(clash, settings):
+    settings.ESCALATION_GRACE_HOURS = 12
+    record_and_send(now=NOW)  # told on 1 December, 6 days before
+    record_and_send(now=NOW + datetime.timedelta(days=1))
+
+    assert Reminder.objects.filter(kind="escalation").count() == 0
+
+
+def test_one_day_reminder_says_today_for_a_session_later_the_same_day():
+    enrollment = EnrollmentFactory()  # Monday 7 December, 08.00 WIB
+
+    record_and_send(now=local(2026, 12, 7, 6))
+
+    assert [m.subject for m in mail.outbox] == [f"Hari ini: {enrollment.session.program.title}"]
+    assert "Sesi pelatihan Anda hari ini." in mail.outbox[0].body
+
+
+def test_one_day_reminder_says_tomorrow_for_a_session_the_next_day():
+    enrollment = EnrollmentFactory()
+
+    record_and_send(now=local(2026, 12, 6, 18))
+
+    assert [m.subject for m in mail.outbox] == [f"Besok: {enrollment.session.program.title}"]
+    assert "Sesi pelatihan Anda besok." in mail.outbox[0].body
+
+
+def test_one_day_reminder_counts_days_in_the_sessions_own_zone():
+    papua = zoneinfo.ZoneInfo("Asia/Jayapura")
+    enrollment = EnrollmentFactory(session__start=local(2026, 12, 7, 7, tz=papua))
+    District.objects.filter(pk=enrollment.session.district_id).update(time_zone="Asia/Jayapura")
+
+    # 00.30 WIT on 7 December is still 6 December in Jakarta.
+    record_and_send(now=local(2026, 12, 7, 0, 30, tz=papua))
+
+    assert [m.subject for m in mail.outbox] == [f"Hari ini: {enrollment.session.program.title}"]

@@ -9,6 +9,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asnportal.tasks import enqueue_on_commit
 from districts.models import CivilServant, District, ScheduleEntry
 from training import reminders
 from training.models import AuditEntry, ImportJob
@@ -60,7 +61,7 @@ def start_import(*, district: District, kind: str, name: str, data: bytes, actor
             from .tasks import preview_import
 
             ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWING)
-            transaction.on_commit(lambda: preview_import.delay(job.pk))
+            enqueue_on_commit(preview_import, job.pk)
     if job.total_rows <= BACKGROUND_ROWS:
         run_preview(job_id=job.pk)
     job.refresh_from_db()
@@ -106,7 +107,7 @@ def request_commit(*, job: ImportJob, actor) -> bool:
     if job.total_rows > BACKGROUND_ROWS:
         from .tasks import commit_import
 
-        transaction.on_commit(lambda: commit_import.delay(job.pk, actor.pk))
+        enqueue_on_commit(commit_import, job.pk, actor.pk)
     else:
         run_commit(job_id=job.pk, actor_id=actor.pk)
     return True

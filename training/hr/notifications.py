@@ -1,9 +1,11 @@
-"""Emails to the people enrolled in a session that was rescheduled or cancelled."""
+"""Notices to the people enrolled in a session that was rescheduled or cancelled.
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
-from django.utils import translation
+They are recorded as reminders of kind ``rescheduled`` / ``sess_cancel`` in the
+transaction of the change and sent by the reminders machinery
+(:mod:`training.notices` composes them, with the updated ``.ics``).
+"""
+
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from training.models import TrainingSession
@@ -16,21 +18,20 @@ SUBJECTS = {
 }
 
 
+def record_session_change(*, session: TrainingSession, change: str) -> int:
+    """Record one notice of ``change`` per enrolled person, queued after the commit.
+
+    Return how many were candidates.
+    """
+    from training import notices, reminders
+
+    rows = notices.session_change_rows(session, change, list(enrolled_people(session)))
+    with transaction.atomic():
+        reminders.record_and_queue(rows)
+    return len(rows)
+
+
 def send_session_change(*, session_id: int, change: str) -> int:
-    """Email every enrolled person about ``change``; return how many were sent."""
-    session = TrainingSession.objects.select_related("program", "district", "venue").get(
-        pk=session_id
-    )
-    messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for enrollment in enrolled_people(session):
-            person = enrollment.civil_servant
-            if not person.email:
-                continue
-            body = render_to_string(
-                "emails/hr_session_changed.txt",
-                {"session": session, "person": person, "change": change},
-            )
-            subject = str(SUBJECTS[change]) % {"title": session.program.title}
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]))
-    return send_mass_mail(messages, fail_silently=False)
+    """Record the notices of ``change`` (for tasks queued by an older release)."""
+    session = TrainingSession.objects.filter(pk=session_id).first()
+    return record_session_change(session=session, change=change) if session else 0

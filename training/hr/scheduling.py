@@ -137,10 +137,10 @@ def schedule_sessions(
 
 
 def _notify(session: TrainingSession, change: str) -> None:
-    from .tasks import notify_session_change
+    """Record the notices to everyone enrolled now; they are sent after the commit."""
+    from .notifications import record_session_change
 
-    if session.enrollments.filter(status__in=NOTIFY_STATUSES).exists():
-        transaction.on_commit(lambda: notify_session_change.delay(session.pk, change))
+    record_session_change(session=session, change=change)
 
 
 def update_session(

@@ -1,6 +1,7 @@
 """iCalendar for sessions: email invitations (REQUEST / CANCEL) and the private feed."""
 
 import datetime
+import functools
 from collections.abc import Iterable
 from urllib.parse import urlparse
 
@@ -44,6 +45,12 @@ def session_event(
     return event
 
 
+@functools.cache
+def _vtimezone(zone: str) -> icalendar.Timezone:
+    # Computing a VTIMEZONE walks the zone's transitions (tens of ms): once per zone.
+    return icalendar.Timezone.from_tzid(zone)
+
+
 def _calendar(method: str | None) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Portal Pelatihan ASN//ID")
@@ -60,7 +67,11 @@ def invitation(
     now: datetime.datetime,
     cancel: bool = False,
 ) -> bytes:
-    """Return an ``.ics`` invitation (METHOD:REQUEST) or its cancellation (METHOD:CANCEL)."""
+    """Return an ``.ics`` invitation (METHOD:REQUEST) or its cancellation (METHOD:CANCEL).
+
+    The one builder of emailed ``.ics`` files: confirmations, reminders and
+    session changes all carry the same UID, with a SEQUENCE that grows.
+    """
     calendar = _calendar("CANCEL" if cancel else "REQUEST")
     event = session_event(session, now=now, cancelled=cancel)
     organizer = icalendar.vCalAddress(
@@ -72,8 +83,8 @@ def invitation(
         attendee = icalendar.vCalAddress(f"mailto:{person.email}")
         attendee.params["cn"] = person.full_name
         event.add("attendee", attendee)
+    calendar.add_component(_vtimezone(session.district.time_zone))
     calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

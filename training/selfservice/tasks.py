@@ -7,4 +7,5 @@ from . import notices
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_enrollment_notice(enrollment_id: int, event: str) -> int:
+    """Kept for messages queued by an older release: records the notice (idempotent)."""
     return notices.send_enrollment_notice(enrollment_id=enrollment_id, event=event)
