@@ -232,3 +232,20 @@ def test_week_view_label_names_the_monday_it_starts(client, person):
     response = client.get(reverse("training:schedule"), {"minggu": "2026-12-10"})
 
     assert "Minggu mulai 7 Desember 2026" in response.content.decode()
+
+
+def test_feed_marks_a_request_awaiting_approval_tentative(client, person):
+    approved = SessionFactory(start=days_ahead(9, 8), program__title="Disetujui")
+    requested = SessionFactory(start=days_ahead(10, 8), program__title="Menunggu atasan")
+    EnrollmentFactory(session=approved, civil_servant=person)
+    EnrollmentFactory(session=requested, civil_servant=person, status="requested")
+    client.get(reverse("training:schedule"))
+    person.refresh_from_db()
+
+    response = client.get(reverse("training:calendar_feed", args=[person.calendar_token]))
+
+    events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert {str(e["summary"]): str(e["status"]) for e in events} == {
+        "Disetujui": "CONFIRMED",
+        "Menunggu atasan": "TENTATIVE",
+    }

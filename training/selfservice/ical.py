@@ -21,7 +21,11 @@ def event_uid(session: TrainingSession) -> str:
 
 
 def session_event(
-    session: TrainingSession, *, now: datetime.datetime, cancelled: bool = False
+    session: TrainingSession,
+    *,
+    now: datetime.datetime,
+    cancelled: bool = False,
+    tentative: bool = False,
 ) -> icalendar.Event:
     """Return the VEVENT of ``session`` with times in its district's zone."""
     zone = session.district.tzinfo
@@ -41,7 +45,7 @@ def session_event(
     # The sequence must grow with every change: the later of the session's last
     # edit and the moment of this message serves.
     event.add("sequence", int(max(now, session.updated_at).timestamp()))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("status", "CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED")
     return event
 
 
@@ -88,12 +92,23 @@ def invitation(
     return calendar.to_ical()
 
 
-def feed(sessions: Iterable[TrainingSession]) -> bytes:
-    """Return a subscribable calendar of ``sessions``."""
+def feed(
+    sessions: Iterable[TrainingSession], *, tentative_ids: frozenset[int] = frozenset()
+) -> bytes:
+    """Return a subscribable calendar of ``sessions``.
+
+    Sessions in ``tentative_ids`` (still awaiting the supervisor) are TENTATIVE.
+    """
     calendar = _calendar(None)
     calendar.add("x-wr-calname", "Pelatihan ASN")
     for session in sessions:
         cancelled = session.status == TrainingSession.Status.CANCELLED
-        calendar.add_component(session_event(session, now=session.updated_at, cancelled=cancelled))
+        event = session_event(
+            session,
+            now=session.updated_at,
+            cancelled=cancelled,
+            tentative=session.pk in tentative_ids,
+        )
+        calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

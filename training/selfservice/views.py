@@ -292,7 +292,15 @@ def calendar_feed(request, token: str):
         .distinct()
         .order_by("start")
     )
-    response = HttpResponse(ical.feed(sessions), content_type="text/calendar; charset=utf-8")
+    awaiting_approval = frozenset(
+        Enrollment.objects.filter(
+            civil_servant=person, status=Enrollment.Status.REQUESTED
+        ).values_list("session_id", flat=True)
+    )
+    response = HttpResponse(
+        ical.feed(sessions, tentative_ids=awaiting_approval),
+        content_type="text/calendar; charset=utf-8",
+    )
     response["Content-Disposition"] = 'inline; filename="pelatihan.ics"'
     return response
 
