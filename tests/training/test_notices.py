@@ -55,7 +55,7 @@ def event_of(message) -> icalendar.Event:
 
 
 def test_enrol_with_broker_down_redirects_and_keeps_the_notice_pending(
-    client, broker_down, django_capture_on_commit_callbacks
+    client, broker_down, caplog, django_capture_on_commit_callbacks
 ):
     person = CivilServantFactory()
     session = SessionFactory(start=local(2026, 12, 7, 8))
@@ -74,6 +74,12 @@ def test_enrol_with_broker_down_redirects_and_keeps_the_notice_pending(
         (enrollment.pk, "enrolled", "approved", "pending")
     ]
     assert mail.outbox == []
+    assert [
+        r.getMessage().split("(")[0] for r in caplog.records if r.name == "asnportal.tasks"
+    ] == [
+        "Broker unavailable: training.conflict_tasks.send_reminders",
+        "Broker unavailable: training.conflict_tasks.recheck_person",
+    ]
 
 
 def test_sweeper_sends_a_notice_left_by_a_broker_outage_exactly_once(
