@@ -137,7 +137,7 @@ def enroll(
             enrollment.status = _admitted_status(session, person, by_hr=by_hr)
         enrollment.full_clean()
         enrollment.save()
-        _audit(enrollment, actor, f"enrolled: {enrollment.status}")
+        _audit(enrollment, actor, _("%(who)s enrolled: %(status)s"))
         _notify(enrollment, enrollment.status)
     return enrollment
 
@@ -167,7 +167,7 @@ def cancel_enrollment(
         enrollment.cancel_reason = reason
         enrollment.full_clean()
         enrollment.save()
-        _audit(enrollment, actor, "cancelled")
+        _audit(enrollment, actor, _("%(who)s: enrolment cancelled"))
         _notify(enrollment, "cancelled")
         if held_seat:
             _promote_next(session, actor=actor, now=now)
@@ -285,7 +285,13 @@ def _decide(
         enrollment.decision_note = note
         enrollment.full_clean()
         enrollment.save()
-        _audit(enrollment, actor, f"request {status}")
+        _audit(
+            enrollment,
+            actor,
+            _("%(who)s: request approved")
+            if status == Enrollment.Status.APPROVED
+            else _("%(who)s: request rejected"),
+        )
         _notify(enrollment, f"request_{status}")
         if status == Enrollment.Status.REJECTED:
             _promote_next(session, actor=actor, now=now)
@@ -317,7 +323,7 @@ def _promote(enrollment: Enrollment, *, status: str, actor: AbstractBaseUser | N
     enrollment.waitlisted_at = None
     enrollment.full_clean()
     enrollment.save()
-    _audit(enrollment, actor, f"promoted from waitlist: {status}")
+    _audit(enrollment, actor, _("%(who)s moved off the waitlist: %(status)s"))
     _notify(enrollment, "promoted")
     return enrollment
 
@@ -329,13 +335,22 @@ def _clashes(*, session: TrainingSession, person: CivilServant) -> list:
     return conflicts.clashes_for_prospective(person_id=person.pk, session_id=session.pk)
 
 
-def _audit(enrollment: Enrollment, actor: AbstractBaseUser | None, what: str) -> None:
+def _audit(enrollment: Enrollment, actor: AbstractBaseUser | None, what) -> None:
+    """Record ``what`` (with ``%(who)s`` and ``%(status)s``) in the session's history.
+
+    Written in the language of the moment, as HR reads it on the session page.
+    """
+    person = enrollment.civil_servant
     AuditEntry.objects.create(
         district_id=enrollment.session.district_id,
         session_id=enrollment.session_id,
         actor=actor,
         action=AuditEntry.Action.ENROLLMENT_CHANGED,
-        detail=f"{enrollment.civil_servant.nip} {what}",
+        detail=str(what)
+        % {
+            "who": f"{person.full_name} ({person.nip_display})",
+            "status": enrollment.get_status_display(),
+        },
     )
 
 

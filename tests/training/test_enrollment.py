@@ -396,3 +396,24 @@ def test_enroll_clashing_session_needs_confirmation():
     assert error.value.code == "clash"
     assert [c.kind for c in error.value.params["conflicts"]] == ["duty_shift"]
     assert confirmed.status == "approved"
+
+
+def test_history_reads_in_indonesian_with_name_and_spaced_nip():
+    boss = CivilServantFactory()
+    session = SessionFactory(capacity=1, program__requires_supervisor_approval=True)
+    ani = CivilServantFactory(name="Ani", nip="199001012015032001", supervisor=boss)
+    budi = CivilServantFactory(name="Budi", nip="199202022016031002")
+
+    first = _enroll(session, ani)
+    _enroll(session, budi)
+    reject_request(enrollment=first, actor=boss.user, now=NOW)
+
+    details = list(
+        AuditEntry.objects.filter(session=session).order_by("pk").values_list("detail", flat=True)
+    )
+    assert details == [
+        "Ani (19900101 201503 2 001) didaftarkan: Menunggu persetujuan atasan",
+        "Budi (19920202 201603 1 002) didaftarkan: Daftar tunggu",
+        "Ani (19900101 201503 2 001): permohonan ditolak",
+        "Budi (19920202 201603 1 002) dipindahkan dari daftar tunggu: Terdaftar",
+    ]
