@@ -326,3 +326,19 @@ def test_session_page_inside_window_offers_the_button(client, person):
 
     assert 'id="enrol-button"' in page
     assert 'id="enrolment-window"' not in page
+
+
+def test_session_page_of_a_cancelled_session_says_so_and_offers_no_cancel(client, person):
+    session = SessionFactory(
+        start=days_ahead(10), status="cancelled", cancel_reason="Narasumber berhalangan"
+    )
+    EnrollmentFactory(
+        session=session, civil_servant=person, status="waitlisted", waitlisted_at=days_ahead(-2)
+    )
+
+    page = client.get(reverse("training:session", args=[session.pk])).content.decode()
+
+    assert "Sesi ini dibatalkan oleh staf kepegawaian." in page
+    assert "Alasan pembatalan: Narasumber berhalangan" in page
+    assert "Batalkan pendaftaran" not in page
+    assert "dalam daftar tunggu" not in page
