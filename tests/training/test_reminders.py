@@ -311,7 +311,11 @@ def test_recheck_person_records_new_conflict(clash, django_capture_on_commit_cal
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_scan_twice_concurrently_records_once():
+def test_scan_twice_concurrently_records_once(monkeypatch):
+    from django.utils import timezone
+
+    clock = [NOW]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])  # the workers' clock too
     person = CivilServantFactory(supervisor=CivilServantFactory())
     enrollments = [
         EnrollmentFactory(
@@ -322,25 +326,32 @@ def test_scan_twice_concurrently_records_once():
     ]
     for item in enrollments:
         ScheduleEntryFactory(civil_servant=person, start=item.session.start, end=item.session.end)
-    barrier = threading.Barrier(2)
     errors = []
 
-    def run():
+    def run(barrier):
         try:
             barrier.wait()
-            reminders.scan(now=NOW)
+            reminders.scan(now=clock[0])
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    def scan_twice_at_once():
+        barrier = threading.Barrier(2)
+        threads = [threading.Thread(target=run, args=(barrier,)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    scan_twice_at_once()
+    first_escalations = Reminder.objects.filter(kind="escalation").count()
+    clock[0] = NOW + datetime.timedelta(hours=13)  # past the grace period, clashes still open
+    scan_twice_at_once()
 
     assert errors == []
+    assert first_escalations == 0
     assert Reminder.objects.filter(kind="conflict").count() == 3
     # Sessions on the 3rd and 4th are within 3 days: escalated; all three are within 7 days.
     assert Reminder.objects.filter(kind="escalation").count() == 2
