@@ -790,13 +790,18 @@ class DemoBuilder:
                     )
                     taken += 1
                 else:
+                    # Joined the waitlist days ago, in pool order: anyone who joins
+                    # after seeding queues behind them.
                     Enrollment.objects.create(
                         session=session,
                         civil_servant=person,
                         status="waitlisted",
                         enrolled_by=person.user,
-                        waitlisted_at=now_local,
+                        waitlisted_at=now_local
+                        - datetime.timedelta(days=3)
+                        + datetime.timedelta(minutes=taken - session.capacity),
                     )
+                    taken += 1
 
         # Duty shifts for shift workers, leave and travel for some others.
         entries = []

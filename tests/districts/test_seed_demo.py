@@ -111,3 +111,25 @@ def test_seed_demo_after_createsuperuser_still_seeds_and_keeps_the_password():
 
     assert CivilServant.objects.count() > 250
     assert get_user_model().objects.get(username="admin").check_password("Rahasia-Sekali-9")
+
+
+def test_seed_demo_waitlists_are_older_than_anyone_joining_now():
+    import datetime
+
+    from django.utils import timezone
+
+    call_command("seed_demo")
+
+    waitlisted = Enrollment.objects.filter(status="waitlisted")
+    assert waitlisted.exists()
+    assert not waitlisted.filter(
+        waitlisted_at__gte=timezone.now() - datetime.timedelta(days=1)
+    ).exists()
+    for session in TrainingSession.objects.filter(enrollments__status="waitlisted").distinct():
+        times = list(
+            session.enrollments.filter(status="waitlisted")
+            .order_by("id")
+            .values_list("waitlisted_at", flat=True)
+        )
+        assert times == sorted(times)
+        assert len(set(times)) == len(times)
