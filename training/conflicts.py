@@ -5,29 +5,38 @@ Two layers share one rule, half-open intervals ``[start, end)``:
 - :func:`~training.overlap.find_overlaps` is pure: it takes ``(id, start, end)`` tuples and
   returns typed results (:class:`Overlap`, :class:`InvalidInterval`), never
   raising. Back-to-back intervals and empty intervals overlap nothing.
-- The entry points below find conflicts in the database with a few set-based
-  queries (never one per person), the same SQL on PostgreSQL and SQLite:
+- :func:`_conflicts` is the one database core every entry point goes through
+  (a time window, one person, one session, a batch of enrolments, sessions a
+  person is not enrolled in yet): the entry point only says which *subjects*
+  to check, and one set-based query (the same SQL on PostgreSQL and SQLite,
+  never one per person) joins them to the person's other intervals with
   ``a.start < b.end AND b.start < a.end``, which is :func:`find_overlaps`'s
   rule for the non-empty intervals the models' constraints guarantee.
 
-A conflict belongs to one active enrolment (requested, approved or
-waitlisted) of a session that is not cancelled, and is one of: a schedule
-entry of the person (duty shift, leave, official travel, other), another of
-the person's active enrolments, or a holiday of the session's district (its
-date taken in the district's zone). Each conflict carries a fingerprint that
-changes when either side changes (ids or times), and whether the person has
-marked it resolved (a :class:`~training.models.ConflictResolution` with the
-same fingerprint): resolved conflicts are reported, flagged, not dropped.
+A subject is an active enrolment (requested, approved or waitlisted), or a
+session checked as if the person were enrolled, in a session that is not
+cancelled. It clashes with: a schedule entry of the person (duty shift,
+leave, official travel, other), another of the person's active enrolments, or
+a holiday of the session's district (its whole local day in the district's
+zone). Each conflict carries a fingerprint that changes when either side
+changes (ids or times), and whether the person has marked it resolved (a
+:class:`~training.models.ConflictResolution` with the same fingerprint on one
+of their enrolments): resolved conflicts are reported, flagged, not dropped.
 """
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import Expression, F, IntegerField, Max, Min, QuerySet, Value
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import District, Holiday, ScheduleEntry
@@ -125,92 +134,173 @@ def _active_enrollments():
     )
 
 
-def _entry_conflicts(enrollments) -> list[Conflict]:
-    entries = "civil_servant__schedule_entries"
-    rows = enrollments.filter(
-        **{f"{entries}__start__lt": F("session__end"), f"{entries}__end__gt": F("session__start")}
-    ).values_list(
-        "pk",
-        "civil_servant_id",
-        "session_id",
-        "session__start",
-        "session__end",
-        f"{entries}__pk",
-        f"{entries}__kind",
-        f"{entries}__start",
-        f"{entries}__end",
-        f"{entries}__note",
-    )
-    conflicts = []
-    for pk, person, session, s_start, s_end, other, kind, o_start, o_end, note in rows:
-        conflicts.append(
-            Conflict(
-                kind=kind,
-                person_id=person,
-                enrollment_id=pk,
-                session_id=session,
-                session_start=s_start,
-                session_end=s_end,
-                other_id=other,
-                other_start=o_start,
-                other_end=o_end,
-                other_label=note,
-                fingerprint=fingerprint(kind, (session, s_start, s_end), (other, o_start, o_end)),
-            )
-        )
-    return conflicts
+_NO_ID = Cast(Value(None), output_field=IntegerField())
+_SUBJECT_COLUMNS = (
+    "s_enrollment",
+    "s_person",
+    "s_session",
+    "s_start",
+    "s_end",
+    "s_district",
+)
 
 
-def _enrollment_conflicts(enrollments) -> list[Conflict]:
-    others = "civil_servant__enrollments"
-    open_statuses = [
-        value
-        for value in TrainingSession.Status.values
-        if value != TrainingSession.Status.CANCELLED
-    ]
-    # One filter() call, positive conditions only: Django then keeps one join to
-    # the other enrolment (a negated condition would become a subquery).
-    rows = enrollments.filter(
-        Q(**{f"{others}__pk__lt": F("pk")}) | Q(**{f"{others}__pk__gt": F("pk")}),
-        **{
-            f"{others}__status__in": Enrollment.ACTIVE,
-            f"{others}__session__status__in": open_statuses,
-            f"{others}__session__start__lt": F("session__end"),
-            f"{others}__session__end__gt": F("session__start"),
-        },
-    ).values_list(
-        "pk",
-        "civil_servant_id",
-        "session_id",
-        "session__start",
-        "session__end",
-        f"{others}__pk",
-        f"{others}__session_id",
-        f"{others}__session__start",
-        f"{others}__session__end",
-        f"{others}__session__program__title",
+@dataclasses.dataclass(frozen=True)
+class _Subjects:
+    """What is checked: active enrolments, or sessions one person is not (yet) enrolled in.
+
+    ``queryset`` has one row per subject (an enrolment or a session); the
+    expressions name its person, enrolment (``NULL`` for a prospective
+    session) and session. Holidays are looked up from ``first`` to ``last``.
+    """
+
+    queryset: QuerySet
+    session: str
+    person: Expression
+    enrollment: Expression
+    first: datetime.date
+    last: datetime.date | None
+
+    def values(self, *names: str) -> QuerySet:
+        columns = {
+            "s_enrollment": self.enrollment,
+            "s_person": self.person,
+            "s_session": F(f"{self.session}id" if self.session else "pk"),
+            "s_start": F(f"{self.session}start"),
+            "s_end": F(f"{self.session}end"),
+            "s_district": F(f"{self.session}district_id"),
+        }
+        return self.queryset.values(**{name: columns[name] for name in names})
+
+
+def _enrolled(enrollments: QuerySet, first: datetime.date, last: datetime.date | None):
+    return _Subjects(
+        queryset=enrollments,
+        session="session__",
+        person=F("civil_servant_id"),
+        enrollment=F("pk"),
+        first=first,
+        last=last,
     )
-    conflicts = []
-    for pk, person, session, s_start, s_end, other, o_session, o_start, o_end, title in rows:
-        conflicts.append(
-            Conflict(
-                kind=ConflictKind.ENROLLMENT,
-                person_id=person,
-                enrollment_id=pk,
-                session_id=session,
-                session_start=s_start,
-                session_end=s_end,
-                other_id=other,
-                other_start=o_start,
-                other_end=o_end,
-                other_label=title,
-                fingerprint=fingerprint(
-                    ConflictKind.ENROLLMENT, (pk, s_start, s_end), (other, o_start, o_end)
-                ),
-                other_session_id=o_session,
-            )
-        )
-    return conflicts
+
+
+def _schedule_entries() -> QuerySet:
+    """Return every schedule entry as an "other side" of a conflict."""
+    return ScheduleEntry.objects.order_by().values(
+        o_id=F("pk"),
+        o_person=F("civil_servant_id"),
+        o_kind=F("kind"),
+        o_session=_NO_ID,
+        o_start=F("start"),
+        o_end=F("end"),
+        o_label=F("note"),
+    )
+
+
+def _other_enrollments() -> QuerySet:
+    """Return every active enrolment as an "other side" of a conflict."""
+    return _active_enrollments().values(
+        o_id=F("pk"),
+        o_person=F("civil_servant_id"),
+        o_kind=Value(ConflictKind.ENROLLMENT),
+        o_session=F("session_id"),
+        o_start=F("session__start"),
+        o_end=F("session__end"),
+        o_label=F("session__program__title"),
+    )
+
+
+_OTHERS = {"entries": _schedule_entries, "enrollments": _other_enrollments}
+
+
+@functools.cache
+def _others_sql(name: str, vendor: str) -> tuple[str, tuple]:
+    """Return the compiled ``SELECT`` of one kind of other side (it has no varying parameter)."""
+    return _OTHERS[name]().query.sql_with_params()
+
+
+# The one overlap query, the same SQL on PostgreSQL and SQLite: the subjects
+# joined to the person's other intervals, half-open (back-to-back is no clash);
+# an enrolment never clashes with the session it is checked for.
+_OVERLAP_SQL = (
+    "SELECT s.s_enrollment, s.s_person, s.s_session, s.s_start, s.s_end,"
+    " o.o_id, o.o_kind, o.o_session, o.o_start, o.o_end, o.o_label"
+    " FROM ({subjects}) s JOIN ({others}) o ON o.o_person = s.s_person"
+    " AND o.o_start < s.s_end AND s.s_start < o.o_end"
+    " AND (o.o_session IS NULL OR o.o_session <> s.s_session)"
+)
+# The subjects on a holiday of their district (regional) or of their district's
+# zone (national), half-open too: the holidays' local days come as a VALUES list
+# of (number, district or 0, zone or '', start, end), named column1... on both
+# databases; the number stands in the other side's id.
+_HOLIDAY_SQL = (
+    "SELECT s.s_enrollment, s.s_person, s.s_session, s.s_start, s.s_end,"
+    " h.column1, %s, CAST(NULL AS integer), h.column4, h.column5, ''"
+    " FROM ({subjects}) s JOIN {districts} d ON d.id = s.s_district JOIN (VALUES {values}) h"
+    " ON (h.column2 = d.id OR h.column3 = d.time_zone)"
+    " AND h.column4 < s.s_end AND s.s_start < h.column5"
+)
+
+
+def _aware(value) -> datetime.datetime:
+    """Return a datetime column of a raw row as an aware datetime (SQLite gives text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
+
+
+def _overlap_rows(subjects: _Subjects, intervals: list[tuple]) -> list[tuple]:
+    """Return the rows of the overlap and holiday queries, in one round trip."""
+    mine_sql, mine_params = subjects.values(*_SUBJECT_COLUMNS).query.sql_with_params()
+    parts, params = [], []
+    for name in _OTHERS:
+        other_sql, other_params = _others_sql(name, connection.vendor)
+        parts.append(_OVERLAP_SQL.format(subjects=mine_sql, others=other_sql))
+        params += [*mine_params, *other_params]
+    if intervals:
+        adapt = connection.ops.adapt_datetimefield_value
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(intervals))
+        districts = connection.ops.quote_name(District._meta.db_table)
+        parts.append(_HOLIDAY_SQL.format(subjects=mine_sql, districts=districts, values=values))
+        params += [ConflictKind.HOLIDAY, *mine_params]
+        for number, (_holiday, district_id, zone, start, end) in enumerate(intervals):
+            place = (district_id, "") if district_id is not None else (0, zone)
+            params += [number, *place, adapt(start), adapt(end)]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
+
+
+def _conflict(row: tuple, intervals: list[tuple]) -> Conflict:
+    """Return the conflict of one row of :func:`_overlap_rows`."""
+    enrollment, person, session, s_start, s_end, other, kind, o_session, o_start, o_end, label = row
+    subject = (enrollment, person, session, _aware(s_start), _aware(s_end))
+    if kind == ConflictKind.HOLIDAY:
+        return _holiday_conflict(*subject, intervals[other])
+    return _make(kind, *subject, (other, _aware(o_start), _aware(o_end), label, o_session))
+
+
+def _make(kind: str, enrollment, person, session, s_start, s_end, other: tuple) -> Conflict:
+    """Return the conflict of a subject with ``(id, start, end, label, session or None)``."""
+    other_id, o_start, o_end, label, o_session = other
+    mine_id = session
+    if kind == ConflictKind.ENROLLMENT:
+        # Order-free for a pair; a prospective session is named apart from enrolment ids.
+        mine_id = enrollment if enrollment is not None else f"s{session}"
+    return Conflict(
+        kind=kind,
+        person_id=person,
+        enrollment_id=enrollment,
+        session_id=session,
+        session_start=s_start,
+        session_end=s_end,
+        other_id=other_id,
+        other_start=o_start,
+        other_end=o_end,
+        other_label=label,
+        fingerprint=fingerprint(kind, (mine_id, s_start, s_end), (other_id, o_start, o_end)),
+        other_session_id=o_session,
+    )
 
 
 def holiday_intervals(
@@ -241,42 +331,10 @@ def holiday_intervals(
     return result
 
 
-def _holiday_condition(intervals, prefix: str = "") -> Q | None:
-    condition = None
-    for _holiday, district_id, zone, start, end in intervals:
-        place = (
-            Q(**{f"{prefix}district_id": district_id})
-            if district_id is not None
-            else Q(**{f"{prefix}district__time_zone": zone})
-        )
-        clause = place & Q(**{f"{prefix}start__lt": end, f"{prefix}end__gt": start})
-        condition = clause if condition is None else condition | clause
-    return condition
-
-
-def _holiday_conflicts(
-    enrollments, first: datetime.date, last: datetime.date | None
-) -> list[Conflict]:
-    intervals = holiday_intervals(first, last)
-    condition = _holiday_condition(intervals, prefix="session__")
-    if condition is None:
-        return []
-    rows = enrollments.filter(condition).values_list(
-        "pk",
-        "civil_servant_id",
-        "session_id",
-        "session__start",
-        "session__end",
-        "session__district_id",
-        "session__district__time_zone",
-    )
-    return match_holidays(
-        [
-            (pk, person, session, start, end, district, zone)
-            for pk, person, session, start, end, district, zone in rows
-        ],
-        intervals,
-    )
+def _holiday_conflict(enrollment_id, person, session, s_start, s_end, interval) -> Conflict:
+    holiday, _district, _zone, h_start, h_end = interval
+    other = (holiday.pk, h_start, h_end, holiday.name, None)
+    return _make(ConflictKind.HOLIDAY, enrollment_id, person, session, s_start, s_end, other)
 
 
 def match_holidays(sessions, intervals) -> list[Conflict]:
@@ -288,35 +346,31 @@ def match_holidays(sessions, intervals) -> list[Conflict]:
     for enrollment_id, person, session, s_start, s_end, district_id, zone in sessions:
         candidates = by_key[(district_id, zone)] + by_key[(None, zone)]
         for overlap in find_overlaps([(session, s_start, s_end)], candidates):
-            if not isinstance(overlap, Overlap):
-                continue
-            holiday, _d, _z, h_start, h_end = intervals[overlap.right_id]
-            conflicts.append(
-                Conflict(
-                    kind=ConflictKind.HOLIDAY,
-                    person_id=person,
-                    enrollment_id=enrollment_id,
-                    session_id=session,
-                    session_start=s_start,
-                    session_end=s_end,
-                    other_id=holiday.pk,
-                    other_start=h_start,
-                    other_end=h_end,
-                    other_label=holiday.name,
-                    fingerprint=fingerprint(
-                        ConflictKind.HOLIDAY,
-                        (session, s_start, s_end),
-                        (holiday.pk, h_start, h_end),
-                    ),
+            if isinstance(overlap, Overlap):
+                conflicts.append(
+                    _holiday_conflict(
+                        enrollment_id, person, session, s_start, s_end, intervals[overlap.right_id]
+                    )
                 )
-            )
     return conflicts
 
 
-def _with_resolution(conflicts: list[Conflict], resolutions) -> list[Conflict]:
-    resolved = set(resolutions.values_list("fingerprint", flat=True)) if conflicts else set()
+def _with_resolution(conflicts: list[Conflict], subjects: _Subjects) -> list[Conflict]:
+    """Flag the conflicts the person marked resolved (same fingerprint, one of their enrolments).
+
+    A prospective session has no enrolment yet, so nothing of it is resolved.
+    """
+    resolved = set()
+    if any(item.enrollment_id is not None for item in conflicts):
+        resolved = set(
+            ConflictResolution.objects.filter(
+                enrollment__civil_servant_id__in=subjects.values("s_person")
+            ).values_list("enrollment__civil_servant_id", "fingerprint")
+        )
     result = [
-        dataclasses.replace(item, resolved=True) if item.fingerprint in resolved else item
+        dataclasses.replace(item, resolved=True)
+        if item.enrollment_id is not None and (item.person_id, item.fingerprint) in resolved
+        else item
         for item in conflicts
     ]
     return sorted(result, key=_order)
@@ -333,13 +387,11 @@ def _order(conflict: Conflict):
     )
 
 
-def _conflicts(enrollments, *, first: datetime.date, last: datetime.date | None, resolutions):
-    found = (
-        _entry_conflicts(enrollments)
-        + _enrollment_conflicts(enrollments)
-        + _holiday_conflicts(enrollments, first, last)
-    )
-    return _with_resolution(found, resolutions)
+def _conflicts(subjects: _Subjects) -> list[Conflict]:
+    """Return every conflict of ``subjects``: the one core all entry points go through."""
+    intervals = holiday_intervals(subjects.first, subjects.last)
+    found = [_conflict(row, intervals) for row in _overlap_rows(subjects, intervals)]
+    return _with_resolution(found, subjects)
 
 
 def days_around(start: datetime.datetime, end: datetime.datetime):
@@ -350,101 +402,18 @@ def days_around(start: datetime.datetime, end: datetime.datetime):
 def conflicts_in_window(*, start: datetime.datetime, end: datetime.datetime) -> list[Conflict]:
     """Return the conflicts of active enrolments in sessions overlapping ``[start, end)``."""
     enrollments = _active_enrollments().filter(session__start__lt=end, session__end__gt=start)
-    first, last = days_around(start, end)
-    resolutions = ConflictResolution.objects.filter(
-        enrollment__session__start__lt=end, enrollment__session__end__gt=start
-    )
-    return _conflicts(enrollments, first=first, last=last, resolutions=resolutions)
+    return _conflicts(_enrolled(enrollments, *days_around(start, end)))
+
+
+def _upcoming(enrollments: QuerySet, now: datetime.datetime) -> _Subjects:
+    """Return the enrolments in sessions not yet over; holidays from yesterday on."""
+    upcoming = enrollments.filter(session__end__gt=now)
+    return _enrolled(upcoming, (now - datetime.timedelta(days=1)).date(), None)
 
 
 def conflicts_for_person(*, person_id: int, now: datetime.datetime) -> list[Conflict]:
-    """Return the conflicts of the person's active enrolments in sessions not yet over.
-
-    One person has few rows: they are fetched with three plain queries and
-    matched by :func:`find_overlaps`, which gives the same answers as the
-    set-based queries of :func:`conflicts_in_window` (the tests compare them).
-    """
-    enrolled = list(
-        _active_enrollments()
-        .filter(civil_servant_id=person_id, session__end__gt=now)
-        .values_list(
-            "pk",
-            "session_id",
-            "session__start",
-            "session__end",
-            "session__district_id",
-            "session__district__time_zone",
-            "session__program__title",
-        )
-    )
-    if not enrolled:
-        return []
-    low = min(row[2] for row in enrolled)
-    high = max(row[3] for row in enrolled)
-    entries = {
-        row[0]: row
-        for row in ScheduleEntry.objects.filter(
-            civil_servant_id=person_id, start__lt=high, end__gt=low
-        ).values_list("pk", "kind", "start", "end", "note")
-    }
-    by_pk = {row[0]: row for row in enrolled}
-    intervals = [(row[0], row[2], row[3]) for row in enrolled]
-    found = []
-    for overlap in find_overlaps(intervals, [(pk, row[2], row[3]) for pk, row in entries.items()]):
-        if isinstance(overlap, Overlap):
-            pk, session, s_start, s_end, *_rest = by_pk[overlap.left_id]
-            other, kind, o_start, o_end, note = entries[overlap.right_id]
-            found.append(
-                Conflict(
-                    kind=kind,
-                    person_id=person_id,
-                    enrollment_id=pk,
-                    session_id=session,
-                    session_start=s_start,
-                    session_end=s_end,
-                    other_id=other,
-                    other_start=o_start,
-                    other_end=o_end,
-                    other_label=note,
-                    fingerprint=fingerprint(
-                        kind, (session, s_start, s_end), (other, o_start, o_end)
-                    ),
-                )
-            )
-    for overlap in find_overlaps(intervals):
-        if isinstance(overlap, Overlap):
-            first, second = by_pk[overlap.left_id], by_pk[overlap.right_id]
-            for mine, other in ((first, second), (second, first)):
-                found.append(
-                    Conflict(
-                        kind=ConflictKind.ENROLLMENT,
-                        person_id=person_id,
-                        enrollment_id=mine[0],
-                        session_id=mine[1],
-                        session_start=mine[2],
-                        session_end=mine[3],
-                        other_id=other[0],
-                        other_start=other[2],
-                        other_end=other[3],
-                        other_label=other[6],
-                        fingerprint=fingerprint(
-                            ConflictKind.ENROLLMENT,
-                            (mine[0], mine[2], mine[3]),
-                            (other[0], other[2], other[3]),
-                        ),
-                        other_session_id=other[1],
-                    )
-                )
-    first_day, last_day = days_around(low, high)
-    found += match_holidays(
-        [
-            (pk, person_id, session, start, end, district, zone)
-            for pk, session, start, end, district, zone, _title in enrolled
-        ],
-        holiday_intervals(first_day, last_day),
-    )
-    resolutions = ConflictResolution.objects.filter(enrollment__civil_servant_id=person_id)
-    return _with_resolution(found, resolutions)
+    """Return the conflicts of the person's active enrolments in sessions not yet over."""
+    return _conflicts(_upcoming(_active_enrollments().filter(civil_servant_id=person_id), now))
 
 
 def conflicts_for_enrollments(
@@ -452,118 +421,45 @@ def conflicts_for_enrollments(
 ) -> list[Conflict]:
     """Return the conflicts of the given enrolments (still active, sessions not over)."""
     ids = sorted(set(enrollment_ids))
-    enrollments = _active_enrollments().filter(pk__in=ids, session__end__gt=now)
-    first = (now - datetime.timedelta(days=1)).date()
-    resolutions = ConflictResolution.objects.filter(
-        enrollment__civil_servant__in=Enrollment.objects.filter(pk__in=ids).values(
-            "civil_servant_id"
-        )
-    )
-    return _conflicts(enrollments, first=first, last=None, resolutions=resolutions)
+    return _conflicts(_upcoming(_active_enrollments().filter(pk__in=ids), now))
 
 
 def conflicts_for_session(*, session_id: int) -> list[Conflict]:
     """Return the conflicts of the active enrolments of one session."""
-    enrollments = _active_enrollments().filter(session_id=session_id)
     bounds = TrainingSession.objects.filter(pk=session_id).values_list("start", "end").first()
     if bounds is None:
         return []
-    first, last = days_around(*bounds)
-    resolutions = ConflictResolution.objects.filter(
-        enrollment__civil_servant__enrollments__session_id=session_id
-    )
-    return _conflicts(enrollments, first=first, last=last, resolutions=resolutions)
+    enrollments = _active_enrollments().filter(session_id=session_id)
+    return _conflicts(_enrolled(enrollments, *days_around(*bounds)))
 
 
-def _prospective(person_id: int, sessions: list[tuple]) -> list[Conflict]:
-    """Return the person's clashes with ``(id, start, end, district_id, zone)`` sessions."""
-    if not sessions:
-        return []
-    low = min(item[1] for item in sessions)
-    high = max(item[2] for item in sessions)
-    session_ids = [item[0] for item in sessions]
-    intervals = [(item[0], item[1], item[2]) for item in sessions]
-    by_id = {item[0]: item for item in sessions}
-
-    entries = {
-        row[0]: row
-        for row in ScheduleEntry.objects.filter(
-            civil_servant_id=person_id, start__lt=high, end__gt=low
-        ).values_list("pk", "kind", "start", "end", "note")
-    }
-    enrolled = {
-        row[0]: row
-        for row in _active_enrollments()
-        .filter(civil_servant_id=person_id, session__start__lt=high, session__end__gt=low)
-        .exclude(session_id__in=session_ids)
-        .values_list(
-            "pk", "session_id", "session__start", "session__end", "session__program__title"
-        )
-    }
-    conflicts = []
-    for overlap in find_overlaps(intervals, [(pk, row[2], row[3]) for pk, row in entries.items()]):
-        if isinstance(overlap, Overlap):
-            session, s_start, s_end, _d, _z = by_id[overlap.left_id]
-            pk, kind, o_start, o_end, note = entries[overlap.right_id]
-            conflicts.append(
-                Conflict(
-                    kind=kind,
-                    person_id=person_id,
-                    enrollment_id=None,
-                    session_id=session,
-                    session_start=s_start,
-                    session_end=s_end,
-                    other_id=pk,
-                    other_start=o_start,
-                    other_end=o_end,
-                    other_label=note,
-                    fingerprint=fingerprint(kind, (session, s_start, s_end), (pk, o_start, o_end)),
-                )
-            )
-    for overlap in find_overlaps(intervals, [(pk, row[2], row[3]) for pk, row in enrolled.items()]):
-        if isinstance(overlap, Overlap):
-            session, s_start, s_end, _d, _z = by_id[overlap.left_id]
-            pk, o_session, o_start, o_end, title = enrolled[overlap.right_id]
-            conflicts.append(
-                Conflict(
-                    kind=ConflictKind.ENROLLMENT,
-                    person_id=person_id,
-                    enrollment_id=None,
-                    session_id=session,
-                    session_start=s_start,
-                    session_end=s_end,
-                    other_id=pk,
-                    other_start=o_start,
-                    other_end=o_end,
-                    other_label=title,
-                    fingerprint=fingerprint(
-                        ConflictKind.ENROLLMENT,
-                        (f"s{session}", s_start, s_end),
-                        (pk, o_start, o_end),
-                    ),
-                    other_session_id=o_session,
-                )
-            )
-    first, last = days_around(low, high)
-    conflicts += match_holidays(
-        [(None, person_id, *item) for item in sessions], holiday_intervals(first, last)
-    )
-    return sorted(conflicts, key=_order)
-
-
-def _session_rows(session_ids: Iterable[int]) -> list[tuple]:
-    return list(
+def _prospective(person_id: int, session_ids: Iterable[int]) -> list[Conflict]:
+    """Return the person's clashes with the sessions (not cancelled), as if enrolled in each."""
+    sessions = (
         TrainingSession.objects.filter(pk__in=list(session_ids))
         .exclude(status=TrainingSession.Status.CANCELLED)
-        .values_list("pk", "start", "end", "district_id", "district__time_zone")
+        .order_by()
     )
+    bounds = sessions.aggregate(low=Min("start"), high=Max("end"))
+    if bounds["low"] is None:
+        return []
+    first, last = days_around(bounds["low"], bounds["high"])
+    subjects = _Subjects(
+        queryset=sessions,
+        session="",
+        person=Value(person_id, output_field=IntegerField()),
+        enrollment=_NO_ID,
+        first=first,
+        last=last,
+    )
+    return _conflicts(subjects)
 
 
 def clashes_for_prospective(*, person_id: int, session_id: int) -> list[Conflict]:
     """Return what a session the person is not (yet) enrolled in would clash with."""
-    return _prospective(person_id, _session_rows([session_id]))
+    return _prospective(person_id, [session_id])
 
 
 def clashing_session_ids(*, person_id: int, session_ids: Iterable[int]) -> set[int]:
     """Return which of ``session_ids`` clash with the person's schedule (catalogue cards)."""
-    return {item.session_id for item in _prospective(person_id, _session_rows(session_ids))}
+    return {item.session_id for item in _prospective(person_id, session_ids)}

@@ -20,13 +20,15 @@ from tests.factories import (
 )
 from training.conflicts import (
     ConflictKind,
+    clashes_for_prospective,
     clashing_session_ids,
+    conflicts_for_enrollments,
     conflicts_for_person,
     conflicts_for_session,
     conflicts_in_window,
     holiday_intervals,
 )
-from training.models import Enrollment, TrainingSession
+from training.models import ConflictResolution, Enrollment, TrainingSession
 
 pytestmark = pytest.mark.django_db
 NOW = local(2026, 12, 1)
@@ -166,3 +168,84 @@ def test_clashing_session_ids_matches_prospective_brute_force(shared_fixture):
         result = clashing_session_ids(person_id=person.pk, session_ids=[s.pk for s in others])
 
         assert result == expected, person
+
+
+def _as_prospective(conflict) -> tuple:
+    """Return what a prospective check of the same session must answer for ``conflict``.
+
+    A prospective session has no enrolment yet: the enrolment id is empty, a
+    clash with another enrolment is fingerprinted with the session's name, and
+    nothing is resolved; everything else is the same conflict.
+    """
+    same_fingerprint = conflict.kind != ConflictKind.ENROLLMENT
+    return (
+        conflict.person_id,
+        conflict.session_id,
+        conflict.kind,
+        conflict.other_id,
+        conflict.other_start,
+        conflict.other_end,
+        conflict.other_label,
+        conflict.other_session_id,
+        conflict.fingerprint if same_fingerprint else None,
+    )
+
+
+def test_prospective_entry_points_agree_with_window(shared_fixture):
+    people, _sessions = shared_fixture
+    window = conflicts_in_window(start=NOW, end=END)
+
+    for person in people:
+        enrolled = list(
+            Enrollment.objects.filter(civil_servant=person, status__in=Enrollment.ACTIVE)
+            .exclude(session__status="cancelled")
+            .values_list("session_id", flat=True)
+        )
+        mine = [c for c in window if c.person_id == person.pk]
+        prospective = [
+            c
+            for session_id in enrolled
+            for c in clashes_for_prospective(person_id=person.pk, session_id=session_id)
+        ]
+
+        assert sorted(map(_as_prospective, prospective)) == sorted(map(_as_prospective, mine))
+        assert {c.enrollment_id for c in prospective} <= {None}
+        assert clashing_session_ids(person_id=person.pk, session_ids=enrolled) == {
+            c.session_id for c in mine
+        }
+
+
+def test_enrolment_batch_entry_point_agrees_with_window(shared_fixture):
+    window = conflicts_in_window(start=NOW, end=END)
+
+    batch = conflicts_for_enrollments(
+        enrollment_ids=Enrollment.objects.values_list("pk", flat=True), now=NOW
+    )
+
+    assert batch == window
+
+
+def test_entry_points_agree_on_resolved_conflicts(shared_fixture):
+    people, sessions = shared_fixture
+    before = conflicts_in_window(start=NOW, end=END)
+    # A holiday clash of a session two people are in: both have the same fingerprint.
+    chosen = next(
+        c
+        for c in before
+        if c.kind == ConflictKind.HOLIDAY
+        and len({o.person_id for o in before if o.fingerprint == c.fingerprint}) > 1
+    )
+    ConflictResolution.objects.create(
+        enrollment_id=chosen.enrollment_id, fingerprint=chosen.fingerprint, note="Sudah diatur"
+    )
+
+    window = conflicts_in_window(start=NOW, end=END)
+    by_person = [c for p in people for c in conflicts_for_person(person_id=p.pk, now=NOW)]
+    by_session = [c for s in sessions for c in conflicts_for_session(session_id=s.pk)]
+
+    # Resolved for that person only, not for the other one on the same holiday.
+    assert [(c.enrollment_id, c.resolved) for c in window if c.resolved] == [
+        (chosen.enrollment_id, True)
+    ]
+    assert sorted(by_person, key=repr) == sorted(window, key=repr)
+    assert sorted(by_session, key=repr) == sorted(window, key=repr)
