@@ -1,13 +1,17 @@
 """Warnings shown before a session is saved: venue, instructor, holiday, working hours.
 
 All checks are set-based (one query per kind for every proposed occurrence)
-and use half-open intervals ``[start, end)``: back-to-back is no clash. A
-venue clash blocks saving; the others may be overridden with a reason.
+and decided by the conflict engine's pure core, :func:`training.overlap.find_overlaps`
+(half-open intervals ``[start, end)``: back-to-back is no clash), with the
+holidays of :func:`training.conflicts.holiday_intervals` (a holiday is the whole
+local day in the district's zone). A venue clash blocks saving; the others may
+be overridden with a reason.
 """
 
 import datetime
 import enum
 import operator
+import zoneinfo
 from dataclasses import dataclass
 from functools import reduce
 
@@ -16,8 +20,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from districts import localtime
-from districts.models import District, Holiday
+from districts.models import District
+from training.conflicts import days_around, holiday_intervals
 from training.models import TrainingSession
+from training.overlap import Overlap, find_overlaps, overlapping_pairs
 
 WORKDAY_START = datetime.time(7, 30)
 WORKDAY_END = datetime.time(16, 0)
@@ -48,8 +54,32 @@ def _overlapping(intervals, exclude_ids) -> Q:
     )
 
 
-def _first_interval_hit(intervals, other_start, other_end):
-    return next(start for start, end in intervals if start < other_end and other_start < end)
+def _hits(intervals, others) -> dict:
+    """Return, per other ``(id, start, end)`` overlapping a proposed interval, the first one."""
+    first = {}
+    proposed = [(number, start, end) for number, (start, end) in enumerate(intervals)]
+    for left, right in sorted(overlapping_pairs(proposed, others)):
+        first.setdefault(right, intervals[left][0])
+    return first
+
+
+def _booked(sessions, intervals, kind: Kind, text: str, zone: str) -> list[Warning]:
+    """Return a warning of ``kind`` for each of ``sessions`` a proposed interval overlaps."""
+    sessions = list(sessions)
+    hits = _hits(intervals, [(other.pk, other.start, other.end) for other in sessions])
+    return [
+        Warning(
+            kind,
+            hits[other.pk],
+            text
+            % {
+                "title": other.program.title,
+                "when": localtime.format_range(other.start, other.end, zone),
+            },
+        )
+        for other in sessions
+        if other.pk in hits
+    ]
 
 
 def session_warnings(
@@ -67,34 +97,24 @@ def session_warnings(
     found = []
     live = TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
     overlapping = _overlapping(intervals, exclude_ids)
-    if venue_id:
-        for other in live.filter(overlapping, venue_id=venue_id).select_related("program"):
-            found.append(
-                Warning(
-                    Kind.VENUE,
-                    _first_interval_hit(intervals, other.start, other.end),
-                    _("The venue is already booked for “%(title)s”, %(when)s.")
-                    % {
-                        "title": other.program.title,
-                        "when": localtime.format_range(other.start, other.end, zone),
-                    },
-                )
-            )
-    if instructor_id:
-        for other in live.filter(overlapping, instructor_id=instructor_id).select_related(
-            "program"
-        ):
-            found.append(
-                Warning(
-                    Kind.INSTRUCTOR,
-                    _first_interval_hit(intervals, other.start, other.end),
-                    _("The instructor is already teaching “%(title)s”, %(when)s.")
-                    % {
-                        "title": other.program.title,
-                        "when": localtime.format_range(other.start, other.end, zone),
-                    },
-                )
-            )
+    booked = (
+        (
+            Kind.VENUE,
+            "venue_id",
+            venue_id,
+            _("The venue is already booked for “%(title)s”, %(when)s."),
+        ),
+        (
+            Kind.INSTRUCTOR,
+            "instructor_id",
+            instructor_id,
+            _("The instructor is already teaching “%(title)s”, %(when)s."),
+        ),
+    )
+    for kind, field, value, text in booked:
+        if value:
+            others = live.filter(overlapping, **{field: value}).select_related("program")
+            found += _booked(others, intervals, kind, text, zone)
     found += _holiday_warnings(district, intervals)
     found += _working_hours_warnings(district, intervals)
     return sorted(found, key=lambda warning: (warning.start, warning.kind))
@@ -107,44 +127,61 @@ def _local_days(start, end, zone) -> list[datetime.date]:
 
 
 def _holiday_warnings(district, intervals) -> list[Warning]:
-    zone = district.time_zone
-    days = {start: _local_days(start, end, zone) for start, end in intervals}
-    all_days = {day for values in days.values() for day in values}
-    holidays = {}
-    for holiday in Holiday.objects.filter(
-        Q(district__isnull=True) | Q(district=district), date__in=sorted(all_days)
-    ):
-        holidays.setdefault(holiday.date, []).append(holiday)
-    found = []
-    for start, session_days in days.items():
-        for day in session_days:
-            for holiday in holidays.get(day, []):
-                found.append(
-                    Warning(
-                        Kind.HOLIDAY,
-                        start,
-                        _("%(date)s is a holiday: %(name)s (%(kind)s).")
-                        % {
-                            "date": formats.date_format(day, "DATE_FORMAT"),
-                            "name": holiday.name,
-                            "kind": holiday.get_kind_display(),
-                        },
-                    )
-                )
-    return found
+    """Return a warning for each holiday of the district (its local day) a session touches."""
+    first, last = days_around(
+        min(start for start, _end in intervals), max(end for _start, end in intervals)
+    )
+    days = [
+        (number, start, end, holiday)
+        for number, (holiday, district_id, zone, start, end) in enumerate(
+            holiday_intervals(first, last)
+        )
+        if district_id == district.pk or (district_id is None and zone == district.time_zone)
+    ]
+    hits = find_overlaps(
+        [(number, start, end) for number, (start, end) in enumerate(intervals)],
+        [(number, start, end) for number, start, end, _holiday in days],
+    )
+    holidays = {number: holiday for number, _start, _end, holiday in days}
+    pairs = sorted(
+        (hit.left_id, holidays[hit.right_id].date, hit.right_id)
+        for hit in hits
+        if isinstance(hit, Overlap)
+    )
+    return [
+        Warning(
+            Kind.HOLIDAY,
+            intervals[left][0],
+            _("%(date)s is a holiday: %(name)s (%(kind)s).")
+            % {
+                "date": formats.date_format(holidays[right].date, "DATE_FORMAT"),
+                "name": holidays[right].name,
+                "kind": holidays[right].get_kind_display(),
+            },
+        )
+        for left, _date, right in pairs
+    ]
+
+
+def _off_duty(start, end, zone) -> list[tuple]:
+    """Return the off-duty local intervals (nights, weekends) of the days ``[start, end)`` spans."""
+    tz = zoneinfo.ZoneInfo(zone)
+    result = []
+    for day in _local_days(start, end, zone):
+        midnight = datetime.datetime.combine(day, datetime.time(), tzinfo=tz)
+        next_midnight = midnight + datetime.timedelta(days=1)
+        if day.weekday() not in WORKDAYS:
+            result.append((day, midnight, next_midnight))
+            continue
+        opens = datetime.datetime.combine(day, WORKDAY_START, tzinfo=tz)
+        closes = datetime.datetime.combine(day, WORKDAY_END, tzinfo=tz)
+        result += [((day, "before"), midnight, opens), ((day, "after"), closes, next_midnight)]
+    return result
 
 
 def outside_working_hours(start, end, zone) -> bool:
     """Return whether ``[start, end)`` leaves Monday-Friday 07.30-16.00 local time."""
-    local_start, local_end = localtime.in_zone(start, zone), localtime.in_zone(end, zone)
-    if local_start.date() != local_end.date() and local_end.time() != datetime.time(0):
-        return True
-    return (
-        local_start.weekday() not in WORKDAYS
-        or local_start.time() < WORKDAY_START
-        or local_end.time() > WORKDAY_END
-        or local_end.time() == datetime.time(0)
-    )
+    return bool(overlapping_pairs([("session", start, end)], _off_duty(start, end, zone)))
 
 
 def _working_hours_warnings(district, intervals) -> list[Warning]:
