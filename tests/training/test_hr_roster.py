@@ -246,7 +246,7 @@ def test_roster_csv_and_xlsx_neutralise_formulas(hr_client):
     text = csv_response.content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
     assert "'@SUM(A1)" in text
-    assert text.splitlines()[0].startswith("No.,NIP,Nama")
+    assert text.splitlines()[0].startswith("No.;NIP;Nama")
     sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
     names = [row[2] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert names == ["Nama", '\'=HYPERLINK("http://x")', "Budi, -"]

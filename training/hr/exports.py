@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -20,8 +21,8 @@ def neutralise(value) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def roster_rows(session: TrainingSession) -> list[list[str]]:
-    """Return the header and one row per enrolment (neutralised text)."""
+def roster_table(session: TrainingSession) -> list[list]:
+    """Return the header and one row per enrolment; numbers stay numbers."""
     completions = {
         record.civil_servant_id: record
         for record in CompletionRecord.objects.filter(session=session)
@@ -50,22 +51,43 @@ def roster_rows(session: TrainingSession) -> list[list[str]]:
         record = completions.get(person.pk)
         rows.append(
             [
-                str(number),
+                number,
                 person.nip,
                 person.full_name,
                 person.rank_display,
                 person.position_title,
                 person.work_unit.name,
                 enrollment.get_status_display(),
-                formats.number_format(record.score, 2)
-                if record and record.score is not None
-                else "",
+                record.score if record else None,
                 (_("Yes") if record.passed else _("No")) if record else "",
-                str(record.jp_credited) if record else "",
+                record.jp_credited if record else None,
                 record.certificate_number or "" if record else "",
             ]
         )
-    return [[neutralise(cell) for cell in row] for row in rows]
+    return rows
+
+
+def _csv_cell(value) -> str:
+    """Return a cell for the CSV: numbers with a decimal comma, text neutralised."""
+    if isinstance(value, Decimal):
+        return formats.number_format(value, 2, use_l10n=True)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(value)
+
+
+def _xlsx_cell(value):
+    """Return a cell for the XLSX: numbers as numbers, text neutralised."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, int):
+        return value
+    return neutralise(value)
+
+
+def roster_rows(session: TrainingSession) -> list[list[str]]:
+    """Return the roster as text cells, as the CSV writes them."""
+    return [[_csv_cell(cell) for cell in row] for row in roster_table(session)]
 
 
 def title_lines(session: TrainingSession) -> list[str]:
@@ -77,26 +99,27 @@ def title_lines(session: TrainingSession) -> list[str]:
 
 
 def roster_csv(session: TrainingSession) -> bytes:
-    """Return the roster as UTF-8 CSV (with BOM, so spreadsheet programs read it right)."""
+    """Return the roster as UTF-8 CSV (with BOM, so spreadsheet programs read it right).
+
+    Separated by ";" with decimal commas, like the dashboards' CSVs, so a spreadsheet
+    program set to Indonesian opens it in columns.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";")
     writer.writerows(roster_rows(session))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def roster_xlsx(session: TrainingSession) -> bytes:
-    """Return the roster as an XLSX workbook; every cell is text."""
+    """Return the roster as an XLSX workbook: numbers as numbers, text neutralised."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Participants")[:31]
     for line in title_lines(session):
         sheet.append([neutralise(line)])
     sheet.append([])
-    for row in roster_rows(session):
-        sheet.append(row)
-    for cells in sheet.iter_rows():
-        for cell in cells:
-            cell.data_type = "s"
+    for row in roster_table(session):
+        sheet.append([_xlsx_cell(cell) for cell in row])
     widths = {"A": 5, "B": 20, "C": 32, "D": 22, "E": 30, "F": 30, "G": 18, "K": 24}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
