@@ -156,7 +156,7 @@ def update_session(
     A larger capacity moves people off the waitlist; a capacity below the seats
     already taken is refused.
     """
-    if session.status == TrainingSession.Status.CANCELLED:
+    if session.status in (TrainingSession.Status.CANCELLED, TrainingSession.Status.COMPLETED):
         raise ValidationError(_("A cancelled session cannot be changed."))
     with transaction.atomic():
         session = TrainingSession.objects.select_for_update().get(pk=session.pk)

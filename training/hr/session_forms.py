@@ -6,11 +6,13 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from training.models import Instructor, TrainingProgram, TrainingSession, Venue
+from training.session_length import format_jp, length_jp
 
 from . import calendar_grid
 
@@ -56,6 +58,24 @@ class SessionForm(forms.Form):
     )
     enrollment_closes_at = forms.DateTimeField(
         label=_("Enrolment closes"), required=False, widget=DATETIME_WIDGET
+    )
+    cost_amount = forms.DecimalField(
+        label=_("Cost (Rp)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        localize=True,
+        error_messages={
+            "invalid": _("Enter the cost as a number of rupiah, e.g. 1500000."),
+            "max_digits": _("The cost is too large."),
+            "max_whole_digits": _("The cost is too large."),
+            "max_decimal_places": _("Give the cost to at most 2 decimals."),
+        },
+    )
+    cost_basis = forms.ChoiceField(
+        label=_("Cost basis"),
+        required=False,
+        choices=[("", "—"), *TrainingSession.CostBasis.choices],
     )
     repeat_weeks = forms.IntegerField(
         label=_("Repeat weekly for N weeks"),
@@ -110,6 +130,10 @@ class SessionForm(forms.Form):
                 Column("enrollment_opens_at", css_class="col-md-6"),
                 Column("enrollment_closes_at", css_class="col-md-6"),
             ),
+            Row(
+                Column("cost_amount", css_class="col-md-6"),
+                Column("cost_basis", css_class="col-md-6"),
+            ),
             *(
                 [
                     Fieldset(
@@ -142,6 +166,12 @@ class SessionForm(forms.Form):
 
     def clean_enrollment_closes_at(self):
         return _within_range(self.cleaned_data["enrollment_closes_at"])
+
+    def clean_cost_amount(self):
+        amount = self.cleaned_data["cost_amount"]
+        if amount is not None and amount < 0:
+            raise forms.ValidationError(_g("The cost cannot be negative."))
+        return amount
 
     def clean_extra_dates(self):
         raw = [part for part in re.split(r"[\s,;]+", self.cleaned_data["extra_dates"]) if part]
@@ -182,7 +212,66 @@ class SessionForm(forms.Form):
         opens, closes = cleaned.get("enrollment_opens_at"), cleaned.get("enrollment_closes_at")
         if opens and closes and closes <= opens:
             self.add_error("enrollment_closes_at", _g("Enrolment must close after it opens."))
+        first = self._first_interval(cleaned)
+        if first is not None:
+            start, end = first
+            if opens and opens >= start:
+                self.add_error(
+                    "enrollment_opens_at", _g("Enrolment must open before the session starts.")
+                )
+            if closes and closes > end:
+                self.add_error(
+                    "enrollment_closes_at", _g("Enrolment must close by the end of the session.")
+                )
+        amount, basis = cleaned.get("cost_amount"), cleaned.get("cost_basis")
+        if amount is not None and not basis and "cost_amount" not in self.errors:
+            self.add_error("cost_basis", _g("Choose whether the cost is per participant or total."))
+        if amount is None and basis and "cost_amount" not in self.errors:
+            self.add_error("cost_amount", _g("Enter the cost, or leave the cost basis empty."))
         return cleaned
+
+    def _first_interval(self, cleaned):
+        """Return the aware ``(start, end)`` of the first date, or None if not yet known."""
+        district = self.district
+        day, start_time, end_time = (
+            cleaned.get("date"),
+            cleaned.get("start_time"),
+            cleaned.get("end_time"),
+        )
+        if district is None or not (day and start_time and end_time) or end_time <= start_time:
+            return None
+        zone = district.tzinfo
+        return (
+            datetime.datetime.combine(day, start_time, tzinfo=zone),
+            datetime.datetime.combine(day, end_time, tzinfo=zone),
+        )
+
+    def jp_notes(self) -> list[str]:
+        """Return a non-blocking note when the session is shorter than its program's JP."""
+        program, interval = None, None
+        if self.is_bound:
+            if not self.is_valid():
+                return []
+            program = self.session.program if self.session else self.cleaned_data["program"]
+            interval = self._first_interval(self.cleaned_data)
+        elif self.session is not None:
+            program, interval = self.session.program, (self.session.start, self.session.end)
+        if program is None or interval is None:
+            return []
+        length = length_jp(*interval)
+        if length >= program.jp_credited:
+            return []
+        return [
+            _g(
+                "The program credits %(credited)s JP, but the session lasts only %(length)s JP "
+                "(%(minutes)d minutes per JP)."
+            )
+            % {
+                "credited": program.jp_credited,
+                "length": format_jp(length),
+                "minutes": settings.MINUTES_PER_JP,
+            }
+        ]
 
     def intervals(self) -> list[tuple[datetime.datetime, datetime.datetime]]:
         """Return the aware ``(start, end)`` of every occurrence the form asks for."""
@@ -214,6 +303,8 @@ class SessionForm(forms.Form):
             "capacity": data["capacity"],
             "enrollment_opens_at": data["enrollment_opens_at"],
             "enrollment_closes_at": data["enrollment_closes_at"],
+            "cost_amount": data["cost_amount"],
+            "cost_basis": data["cost_basis"],
         }
 
 
@@ -235,6 +326,8 @@ def initial_for(session: TrainingSession) -> dict:
         "capacity": session.capacity,
         "enrollment_opens_at": local(session.enrollment_opens_at),
         "enrollment_closes_at": local(session.enrollment_closes_at),
+        "cost_amount": session.cost_amount,
+        "cost_basis": session.cost_basis,
         "override_reason": session.override_reason,
     }
 

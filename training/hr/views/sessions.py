@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from training.models import TrainingSession
+from training.session_length import format_jp, length_jp
 
-from .. import calendar_grid, scheduling, selectors
+from .. import calendar_grid, scheduling, selectors, session_costs
 from ..access import hr_scope
 from ..roster_forms import AddPeopleForm
 from ..session_forms import CancelForm, SessionFilterForm, SessionForm, initial_for
@@ -85,7 +86,9 @@ def session_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            created = scheduling.schedule_sessions(
+            created = session_costs.schedule_with_cost(
+                cost_amount=data["cost_amount"],
+                cost_basis=data["cost_basis"],
                 program=data["program"],
                 intervals=form.intervals(),
                 capacity=data["capacity"],
@@ -107,11 +110,13 @@ def session_create(request):
                 request,
                 _("%(count)d session(s) scheduled as drafts.") % {"count": len(created)},
             )
+            for note in form.jp_notes():
+                messages.warning(request, note)
             return redirect("training:hr-session", pk=created[0].pk)
     return render(
         request,
         "training/hr/session_form.html",
-        {"form": form, "session": None, "warnings": found},
+        {"form": form, "session": None, "warnings": found, "jp_notes": form.jp_notes()},
     )
 
 
@@ -136,6 +141,7 @@ def render_detail(request, scope, pk, *, add_form=None, status=200):
         "roster": selectors.roster(session),
         "add_form": add_form or AddPeopleForm(session=session, people=scope.people()),
         "audit": session.audit_entries.select_related("actor__civil_servant")[:100],
+        "length_jp": format_jp(length_jp(session.start, session.end)),
     }
     return render(request, "training/hr/session_detail.html", context, status=status)
 
@@ -149,13 +155,16 @@ def session_detail(request, pk):
 def session_edit(request, pk):
     scope = hr_scope(request)
     session = session_or_404(scope, pk)
+    if session.status == TrainingSession.Status.CANCELLED:
+        messages.error(request, _("A cancelled session cannot be changed."))
+        return redirect("training:hr-session", pk=session.pk)
+    if session.status == TrainingSession.Status.COMPLETED:
+        messages.error(request, _("A completed session cannot be changed or rescheduled any more."))
+        return redirect("training:hr-session", pk=session.pk)
     form = SessionForm(
         request.POST or None, scope=scope, session=session, initial=initial_for(session)
     )
     found = []
-    if session.status == TrainingSession.Status.CANCELLED:
-        messages.error(request, _("A cancelled session cannot be changed."))
-        return redirect("training:hr-session", pk=session.pk)
     if request.method == "POST" and form.is_valid():
         try:
             scheduling.update_session(
@@ -172,11 +181,13 @@ def session_edit(request, pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("The session was saved."))
+            for note in form.jp_notes():
+                messages.warning(request, note)
             return redirect("training:hr-session", pk=session.pk)
     return render(
         request,
         "training/hr/session_form.html",
-        {"form": form, "session": session, "warnings": found},
+        {"form": form, "session": session, "warnings": found, "jp_notes": form.jp_notes()},
     )
 
 
