@@ -132,7 +132,7 @@ def test_feed_parses_with_right_times_and_zone(client, person):
     session = SessionFactory(start=days_ahead(9, 8), program__title="Tata Naskah")
     EnrollmentFactory(session=session, civil_servant=person)
     EnrollmentFactory(civil_servant=person, status="cancelled", session__start=days_ahead(9, 13))
-    client.get(reverse("training:schedule"))
+    client.post(reverse("training:calendar_reset"))
     person.refresh_from_db()
 
     client.logout()
@@ -150,7 +150,7 @@ def test_feed_parses_with_right_times_and_zone(client, person):
 
 
 def test_feed_wrong_token_is_404(client, person):
-    client.get(reverse("training:schedule"))
+    client.post(reverse("training:calendar_reset"))
 
     response = client.get(reverse("training:calendar_feed", args=["x" * 43]))
 
@@ -158,7 +158,7 @@ def test_feed_wrong_token_is_404(client, person):
 
 
 def test_feed_reset_token_invalidates_old(client, person):
-    client.get(reverse("training:schedule"))
+    client.post(reverse("training:calendar_reset"))
     person.refresh_from_db()
     old = person.calendar_token
 
@@ -192,7 +192,7 @@ def test_new_clashing_shift_triggers_conflict_reminder(
 def test_feed_marks_session_cancelled_by_hr(client, person):
     session = SessionFactory(start=days_ahead(9, 8), status="cancelled")
     EnrollmentFactory(session=session, civil_servant=person)
-    client.get(reverse("training:schedule"))
+    client.post(reverse("training:calendar_reset"))
     person.refresh_from_db()
 
     response = client.get(reverse("training:calendar_feed", args=[person.calendar_token]))
@@ -239,7 +239,7 @@ def test_feed_marks_a_request_awaiting_approval_tentative(client, person):
     requested = SessionFactory(start=days_ahead(10, 8), program__title="Menunggu atasan")
     EnrollmentFactory(session=approved, civil_servant=person)
     EnrollmentFactory(session=requested, civil_servant=person, status="requested")
-    client.get(reverse("training:schedule"))
+    client.post(reverse("training:calendar_reset"))
     person.refresh_from_db()
 
     response = client.get(reverse("training:calendar_feed", args=[person.calendar_token]))

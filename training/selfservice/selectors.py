@@ -1,4 +1,8 @@
-"""Reads for the self-service pages: each starts from the person's own scope."""
+"""Reads for the self-service pages: each starts from the person's own scope.
+
+The person's own rows (enrolments, completions, schedule entries) are read through
+``districts.scoping``: ``scope.as_self().filter(...)``, never ``civil_servant=person``.
+"""
 
 import dataclasses
 import datetime
@@ -43,8 +47,13 @@ class CatalogueFilters:
     with_seats: bool = False
 
 
+def _own(scope: Scope, queryset: QuerySet) -> QuerySet:
+    """Return ``queryset`` limited to the acting person's own rows."""
+    return scope.as_self().filter(queryset)
+
+
 def catalogue(
-    person: CivilServant, *, now: datetime.datetime, filters: CatalogueFilters
+    person: CivilServant, *, scope: Scope, now: datetime.datetime, filters: CatalogueFilters
 ) -> list[TrainingSession]:
     """Return the upcoming sessions open to the person, filtered, each with ``clashes`` set."""
     sessions = sessions_open_to(person).filter(start__gt=now)
@@ -60,8 +69,8 @@ def catalogue(
         sessions = sessions.filter(_in_local_month(filters.month))
     if filters.with_seats:
         sessions = sessions.filter(seats_taken__lt=F("capacity"))
-    mine = Enrollment.objects.filter(
-        session=OuterRef("pk"), civil_servant=person, status__in=Enrollment.ACTIVE
+    mine = _own(
+        scope, Enrollment.objects.filter(session=OuterRef("pk"), status__in=Enrollment.ACTIVE)
     )
     sessions = list(sessions.annotate(is_mine=Exists(mine)).order_by("start", "pk"))
     clashing = conflicts.clashing_session_ids(
@@ -87,17 +96,16 @@ def _in_local_month(month: datetime.date) -> Q:
     return condition
 
 
-def session_for(person: CivilServant, pk: int) -> TrainingSession:
+def session_for(person: CivilServant, pk: int, *, scope: Scope) -> TrainingSession:
     """Return a session open to the person (any state, for their own history), or 404."""
     visible = Q(status=TrainingSession.Status.PUBLISHED) & (
         Q(district_id=person.district_id) | Q(program__open_to_other_districts=True)
     )
-    mine = Q(enrollments__civil_servant=person)
+    mine = Q(pk__in=_own(scope, Enrollment.objects.all()).values("session_id"))
     session = (
         TrainingSession.objects.filter(visible | mine)
         .select_related("program", "district", "venue", "instructor")
         .filter(pk=pk)
-        .distinct()
         .first()
     )
     if session is None:
@@ -105,10 +113,10 @@ def session_for(person: CivilServant, pk: int) -> TrainingSession:
     return session
 
 
-def current_enrollment(person: CivilServant, session: TrainingSession) -> Enrollment | None:
+def current_enrollment(scope: Scope, session: TrainingSession) -> Enrollment | None:
     """Return the person's open enrolment in the session, if any."""
     enrollment = (
-        Enrollment.objects.filter(session=session, civil_servant=person)
+        _own(scope, Enrollment.objects.filter(session=session))
         .exclude(status__in=Enrollment.ENDED)
         .first()
     )
@@ -117,10 +125,10 @@ def current_enrollment(person: CivilServant, session: TrainingSession) -> Enroll
     return enrollment
 
 
-def session_conflicts(person: CivilServant, session: TrainingSession) -> list:
+def session_conflicts(person: CivilServant, session: TrainingSession, *, scope: Scope) -> list:
     """Return the person's named clashes with the session (enrolled or not)."""
-    enrolled = Enrollment.objects.filter(
-        session=session, civil_servant=person, status__in=Enrollment.ACTIVE
+    enrolled = _own(
+        scope, Enrollment.objects.filter(session=session, status__in=Enrollment.ACTIVE)
     ).exists()
     if enrolled:
         return [
@@ -131,10 +139,10 @@ def session_conflicts(person: CivilServant, session: TrainingSession) -> list:
     return conflicts.clashes_for_prospective(person_id=person.pk, session_id=session.pk)
 
 
-def my_training(person: CivilServant, *, now: datetime.datetime) -> dict:
+def my_training(scope: Scope, *, now: datetime.datetime) -> dict:
     """Return the person's enrolments grouped: upcoming, waitlisted, requested, past, completed."""
     enrollments = list(
-        Enrollment.objects.filter(civil_servant=person)
+        _own(scope, Enrollment.objects.all())
         .exclude(status__in=Enrollment.ENDED)
         .select_related("session__program", "session__district", "session__venue", "feedback")
         .order_by("session__start", "pk")
@@ -154,7 +162,7 @@ def my_training(person: CivilServant, *, now: datetime.datetime) -> dict:
             groups["past"].append(enrollment)
     groups["past"].reverse()
     groups["completed"] = list(
-        CompletionRecord.objects.filter(civil_servant=person).select_related("program", "session")
+        _own(scope, CompletionRecord.objects.all()).select_related("program", "session")
     )
     return groups
 
@@ -169,13 +177,13 @@ def feedback_allowed(enrollment: Enrollment) -> bool:
     return attended and not hasattr(enrollment, "feedback")
 
 
-def jp_history(person: CivilServant) -> list[dict]:
+def jp_history(scope: Scope) -> list[dict]:
     """Return JP earned per year (passed completions), newest year first."""
     from django.db.models import Sum
     from django.db.models.functions import ExtractYear
 
     return list(
-        CompletionRecord.objects.filter(civil_servant=person, passed=True)
+        _own(scope, CompletionRecord.objects.filter(passed=True))
         .annotate(year=ExtractYear("completion_date"))
         .values("year")
         .annotate(jp=Sum("jp_credited"), count=Count("pk"))
@@ -183,25 +191,28 @@ def jp_history(person: CivilServant) -> list[dict]:
     )
 
 
-def week_entries(person: CivilServant, *, start: datetime.datetime, end: datetime.datetime):
+def week_entries(scope: Scope, *, start: datetime.datetime, end: datetime.datetime):
     """Return the person's schedule entries and active sessions touching ``[start, end)``."""
     entries = list(
-        ScheduleEntry.objects.filter(civil_servant=person, start__lt=end, end__gt=start).order_by(
-            "start"
-        )
+        _own(scope, ScheduleEntry.objects.filter(start__lt=end, end__gt=start)).order_by("start")
     )
     enrollments = list(
-        Enrollment.objects.filter(
-            civil_servant=person,
-            status__in=Enrollment.ACTIVE,
-            session__start__lt=end,
-            session__end__gt=start,
+        _own(
+            scope,
+            Enrollment.objects.filter(
+                status__in=Enrollment.ACTIVE, session__start__lt=end, session__end__gt=start
+            ),
         )
         .exclude(session__status=TrainingSession.Status.CANCELLED)
         .select_related("session__program", "session__district")
         .order_by("session__start")
     )
     return entries, enrollments
+
+
+def own_upcoming_entries(scope: Scope, *, now: datetime.datetime) -> QuerySet:
+    """Return the person's schedule entries that have not ended yet."""
+    return _own(scope, ScheduleEntry.objects.filter(end__gt=now)).order_by("start")
 
 
 def pending_requests(supervisor_id: int, *, now: datetime.datetime) -> QuerySet:

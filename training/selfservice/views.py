@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from districts.scoping import scope_for
 from .. import enrollment as enrollment_service
 from ..models import CompletionRecord, Enrollment, Feedback, TrainingSession
 from ..selectors import jp_progress
+from ..session_length import format_jp, length_jp
 from . import ical, selectors, services
 from .certificate_pdf import render_certificate
 from .forms import CatalogueFilterForm, DecisionForm, FeedbackForm, ScheduleEntryForm, week_of
@@ -32,9 +34,10 @@ def _person(request) -> CivilServant:
 
 @login_required
 def catalogue(request):
-    person = _person(request)
+    scope = scope_for(request.user)
+    person = selectors.person_of(scope)
     form = CatalogueFilterForm(request.GET or None)
-    sessions = selectors.catalogue(person, now=timezone.now(), filters=form.filters())
+    sessions = selectors.catalogue(person, scope=scope, now=timezone.now(), filters=form.filters())
     return render(
         request,
         "training/selfservice/catalogue.html",
@@ -44,14 +47,16 @@ def catalogue(request):
 
 @login_required
 def session_detail(request, pk: int):
-    person = _person(request)
-    session = selectors.session_for(person, pk)
+    scope = scope_for(request.user)
+    person = selectors.person_of(scope)
+    session = selectors.session_for(person, pk, scope=scope)
     now = timezone.now()
     context = {
         "session": session,
         "person": person,
-        "enrollment": selectors.current_enrollment(person, session),
-        "conflicts": selectors.session_conflicts(person, session),
+        "enrollment": selectors.current_enrollment(scope, session),
+        "conflicts": selectors.session_conflicts(person, session, scope=scope),
+        "length_jp": format_jp(length_jp(session.start, session.end)),
         "seats_left": enrollment_service.seats_left(session),
         "window_problem": enrollment_service.window_problem(session, now=now),
         "now": now,
@@ -62,8 +67,9 @@ def session_detail(request, pk: int):
 @login_required
 @require_POST
 def enrol(request, pk: int):
-    person = _person(request)
-    session = selectors.session_for(person, pk)
+    scope = scope_for(request.user)
+    person = selectors.person_of(scope)
+    session = selectors.session_for(person, pk, scope=scope)
     try:
         enrollment = enrollment_service.enroll(
             session=session,
@@ -159,13 +165,14 @@ def decide(request, pk: int):
 
 @login_required
 def schedule(request):
-    person = _person(request)
+    scope = scope_for(request.user)
+    person = selectors.person_of(scope)
     zone = person.district.tzinfo
     today = timezone.now().astimezone(zone).date()
     monday = week_of(request.GET.get("minggu"), default=today)
     start = datetime.datetime.combine(monday, datetime.time(), tzinfo=zone)
     end = start + datetime.timedelta(days=7)
-    entries, enrollments = selectors.week_entries(person, start=start, end=end)
+    entries, enrollments = selectors.week_entries(scope, start=start, end=end)
     days = []
     for offset in range(7):
         date = monday + datetime.timedelta(days=offset)
@@ -196,8 +203,8 @@ def schedule(request):
                 ],
             }
         )
-    token = services.ensure_calendar_token(person=person)
-    feed_url = request.build_absolute_uri(reverse("training:calendar_feed", args=[token]))
+    # The feed address is made only by the POST of the button, never by looking at the page.
+    feed_url = _feed_url(person.calendar_token) if person.calendar_token else ""
     context = {
         "person": person,
         "days": days,
@@ -206,11 +213,22 @@ def schedule(request):
         "next_week": monday + datetime.timedelta(days=7),
         "feed_url": feed_url,
         "webcal_url": feed_url.replace("https://", "webcal://").replace("http://", "webcal://"),
-        "upcoming_entries": ScheduleEntry.objects.filter(
-            civil_servant=person, end__gt=timezone.now()
-        ).order_by("start")[:50],
+        "upcoming_entries": selectors.own_upcoming_entries(scope, now=timezone.now())[:50],
     }
     return render(request, "training/selfservice/schedule.html", context)
+
+
+def _absolute(path: str) -> str:
+    """Return ``path`` on the portal's public address (``PORTAL_BASE_URL``), not the request's host.
+
+    Printed certificates and calendar subscriptions outlive the request, so they must not
+    depend on the host a request happened to come through.
+    """
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def _feed_url(token: str) -> str:
+    return _absolute(reverse("training:calendar_feed", args=[token]))
 
 
 def _hours(start, end, day_start, day_end, zone: str) -> str:
@@ -269,9 +287,14 @@ def schedule_entry_delete(request, pk: int):
 @login_required
 @require_POST
 def reset_calendar_token(request):
-    services.reset_calendar_token(person=_person(request))
+    person = _person(request)
+    had_token = bool(person.calendar_token)
+    services.reset_calendar_token(person=person)
     messages.success(
-        request, _("Your calendar address has been changed; the old one no longer works.")
+        request,
+        _("Your calendar address has been changed; the old one no longer works.")
+        if had_token
+        else _("Your private calendar address is ready."),
     )
     return redirect(reverse("training:schedule") + "#kalender")
 
@@ -307,14 +330,15 @@ def calendar_feed(request, token: str):
 
 @login_required
 def my_training(request):
-    person = _person(request)
+    scope = scope_for(request.user)
+    person = selectors.person_of(scope)
     now = timezone.now()
     year = now.astimezone(person.district.tzinfo).year
     context = {
         "person": person,
-        "groups": selectors.my_training(person, now=now),
+        "groups": selectors.my_training(scope, now=now),
         "progress": jp_progress(person, year),
-        "history": selectors.jp_history(person),
+        "history": selectors.jp_history(scope),
     }
     return render(request, "training/selfservice/my_training.html", context)
 
@@ -331,17 +355,15 @@ def certificate(request, pk: int):
             pk=pk,
         )
     )
-    pdf = render_certificate(record, verify_url=_verify_url(request, record))
+    pdf = render_certificate(record, verify_url=_verify_url(record))
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"sertifikat-{record.pk}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _verify_url(request, record: CompletionRecord) -> str:
-    return request.build_absolute_uri(
-        reverse("training:verify_certificate", args=[record.verification_code])
-    )
+def _verify_url(record: CompletionRecord) -> str:
+    return _absolute(reverse("training:verify_certificate", args=[record.verification_code]))
 
 
 @require_GET
