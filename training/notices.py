@@ -52,8 +52,8 @@ SESSION_KINDS = {"rescheduled": Kind.RESCHEDULED, "cancelled": Kind.SESSION_CANC
 NOTICE_KINDS = frozenset(EVENT_KINDS.values()) | {Kind.APPROVAL, *SESSION_KINDS.values()}
 # Events after which the person holds a seat: the email carries the invitation.
 WITH_INVITATION = {"approved", "promoted", "request_approved"}
-REQUEST = "text/calendar; method=REQUEST; charset=utf-8"
-CANCEL = "text/calendar; method=CANCEL; charset=utf-8"
+REQUEST = ical.REQUEST_MIMETYPE
+CANCEL = ical.CANCEL_MIMETYPE
 
 
 def enrollment_notice_rows(enrollment: Enrollment, event: str) -> list[Reminder]:

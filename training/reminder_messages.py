@@ -166,7 +166,7 @@ def _before_session_message(reminder, enrollment, session, *, now) -> Message | 
         body=render_to_string("emails/session_reminder.txt", context),
         to=[person.email] if person.email else [],
         url=reverse("training:session", args=[session.pk]),
-        attachments=[("sesi.ics", ics, "text/calendar; method=REQUEST; charset=utf-8")],
+        attachments=[("sesi.ics", ics, ical.REQUEST_MIMETYPE)],
     )
 
 

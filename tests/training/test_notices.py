@@ -214,3 +214,18 @@ def test_session_cancelled_by_hr_sends_ical_cancel_once(
     assert len(mail.outbox) == 1
     assert (str(calendar["method"]), str(event["status"])) == ("CANCEL", "CANCELLED")
     assert event["uid"] == ical.event_uid(session)
+
+
+def test_invitation_attachment_has_one_charset_in_its_content_type(
+    client, django_capture_on_commit_callbacks
+):
+    person = CivilServantFactory()
+    session = SessionFactory(start=local(2026, 12, 7, 8))
+    client.force_login(person.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("training:enrol", args=[session.pk]))
+
+    raw = mail.outbox[0].message().as_string()
+    headers = [line for line in raw.splitlines() if line.startswith("Content-Type: text/calendar")]
+    assert headers == ['Content-Type: text/calendar; method="REQUEST"; charset="utf-8"']

@@ -13,6 +13,11 @@ from districts.models import CivilServant
 
 from ..models import TrainingSession
 
+# MIME types of the .ics attachments. No charset here: Django adds it, and a second
+# one makes a malformed Content-Type header that some mail clients reject.
+REQUEST_MIMETYPE = "text/calendar; method=REQUEST"
+CANCEL_MIMETYPE = "text/calendar; method=CANCEL"
+
 
 def event_uid(session: TrainingSession) -> str:
     """Return the session's stable UID: the invitation, its CANCEL and the feed share it."""
