@@ -31,3 +31,8 @@ def format_range(start: datetime.datetime, end: datetime.datetime, time_zone: st
         f"{formats.date_format(local_start, 'DATETIME_FORMAT')} – "
         f"{formats.date_format(local_end, 'DATETIME_FORMAT')} {label}"
     )
+
+
+def format_date(value: datetime.datetime, time_zone: str) -> str:
+    """Return e.g. ``Jumat, 25 Desember 2026``: the local date of ``value``."""
+    return formats.date_format(in_zone(value, time_zone), "DATE_FORMAT")

@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from districts.localtime import format_date, format_range
 from districts.models import District, Holiday, ScheduleEntry
 
 from .models import ConflictResolution, Enrollment, TrainingSession
@@ -109,6 +110,12 @@ class Conflict:
     def label(self) -> str:
         """Return e.g. ``Duty shift: Shift loket pelayanan``."""
         return f"{self.kind_label}: {self.other_label}" if self.other_label else self.kind_label
+
+    def when(self, time_zone: str) -> str:
+        """Return when the other side happens: a holiday is a whole day, the rest a range."""
+        if self.kind == ConflictKind.HOLIDAY:
+            return format_date(self.other_start, time_zone)
+        return format_range(self.other_start, self.other_end, time_zone)
 
 
 def _stamp(value: datetime.datetime) -> int:

@@ -31,6 +31,11 @@ from .models import (
 DEMO_PASSWORD = "PortalASN-2026"  # noqa: S105 - documented demo password
 ADMIN_USERNAME = "admin"
 DEMO_SHIFT_NOTE = "Shift loket pelayanan"
+LEAVE_NOTES = {
+    "tahunan": "Acara keluarga di kampung halaman",
+    "sakit": "Rawat jalan sesuai surat dokter",
+    "alasan_penting": "Mendampingi orang tua yang sakit",
+}
 # People are generated against a fixed year so that the demo NIPs never change.
 DEMO_PEOPLE_YEAR = 2026
 
@@ -835,7 +840,7 @@ class DemoBuilder:
                     leave_type=leave_type,
                     start=self._local(district, day, 0),
                     end=self._local(district, day + datetime.timedelta(days=2), 0),
-                    note="Cuti",
+                    note=LEAVE_NOTES[leave_type],
                     source="self",
                     entered_by=person.user,
                 )

@@ -34,7 +34,7 @@ def link(name: str, *args) -> str:
 
 def describe(conflict: Conflict, zone: str) -> str:
     """Return e.g. ``Shift dinas: Loket (Senin, 7 Desember 2026, 07.00–09.00 WIB)``."""
-    return f"{conflict.label} ({format_range(conflict.other_start, conflict.other_end, zone)})"
+    return f"{conflict.label} ({conflict.when(zone)})"
 
 
 def compose(

@@ -342,3 +342,16 @@ def test_session_page_of_a_cancelled_session_says_so_and_offers_no_cancel(client
     assert "Alasan pembatalan: Narasumber berhalangan" in page
     assert "Batalkan pendaftaran" not in page
     assert "dalam daftar tunggu" not in page
+
+
+def test_session_page_shows_a_holiday_as_its_date_not_a_midnight_range(client, person):
+    from districts.localtime import format_date
+
+    session = SessionFactory(start=days_ahead(10))
+    HolidayFactory(date=days_ahead(10).date(), name="Hari Libur Uji")
+
+    html = client.get(reverse("training:session", args=[session.pk])).content.decode()
+
+    holiday_day = format_date(session.start, "Asia/Jakarta")
+    assert f'<div class="small">{holiday_day}</div>' in html
+    assert "00.00" not in html

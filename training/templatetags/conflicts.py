@@ -26,3 +26,9 @@ def conflicts_home_card(person_id):
     """``{% conflicts_home_card person.pk %}`` on the home page."""
     found = conflicts_for_person(person_id=person_id, now=timezone.now())
     return {"open_count": len({c.enrollment_id for c in found if not c.resolved})}
+
+
+@register.simple_tag
+def conflict_when(conflict, district):
+    """``{% conflict_when conflict session.district %}``: a holiday's date or the other range."""
+    return conflict.when(district.time_zone)
