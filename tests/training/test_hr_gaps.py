@@ -80,6 +80,36 @@ def test_session_create_stores_cost_for_every_session_of_a_series(hr_client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("1.500.000", Decimal("1500000")),
+        ("1500000", Decimal("1500000")),
+        ("2.500,50", Decimal("2500.50")),
+        ("0", Decimal("0")),
+    ],
+)
+def test_session_create_reads_rupiah_as_written_in_indonesian(hr_client, typed, stored):
+    program, venue = ProgramFactory(), VenueFactory()
+
+    hr_client.post(
+        reverse("training:hr-session-create"),
+        _form(program, venue, cost_amount=typed, cost_basis="total"),
+    )
+
+    assert TrainingSession.objects.get().cost_amount == stored
+
+
+@pytest.mark.django_db
+def test_session_edit_form_shows_whole_rupiah_without_decimals(hr_client):
+    session = SessionFactory(cost_amount=Decimal("1500000.00"), cost_basis="total")
+
+    page = hr_client.get(reverse("training:hr-session-edit", args=[session.pk])).content.decode()
+
+    assert 'name="cost_amount" value="1500000"' in page
+
+
+@pytest.mark.django_db
 def test_session_edit_changes_cost_and_page_shows_it(hr_client):
     session = SessionFactory()
 

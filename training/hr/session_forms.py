@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
@@ -42,6 +43,25 @@ def _within_range(value):
     return value
 
 
+RUPIAH_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")
+
+
+class RupiahField(forms.DecimalField):
+    """An amount of rupiah, also as written in Indonesian with thousand dots (``1.500.000``)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and RUPIAH_GROUPS.match(value.strip()):
+            value = value.strip().replace(".", "")
+        return super().to_python(value)
+
+
+def _whole(amount: Decimal | None) -> Decimal | None:
+    """Return ``amount`` without ``,00`` when it is whole rupiah."""
+    if amount is not None and amount == amount.to_integral_value():
+        return amount.quantize(Decimal(1))
+    return amount
+
+
 class SessionForm(forms.Form):
     """When, where and for how many; in the zone of the program's district."""
 
@@ -59,7 +79,7 @@ class SessionForm(forms.Form):
     enrollment_closes_at = forms.DateTimeField(
         label=_("Enrolment closes"), required=False, widget=DATETIME_WIDGET
     )
-    cost_amount = forms.DecimalField(
+    cost_amount = RupiahField(
         label=_("Cost (Rp)"),
         required=False,
         max_digits=14,
@@ -326,7 +346,7 @@ def initial_for(session: TrainingSession) -> dict:
         "capacity": session.capacity,
         "enrollment_opens_at": local(session.enrollment_opens_at),
         "enrollment_closes_at": local(session.enrollment_closes_at),
-        "cost_amount": session.cost_amount,
+        "cost_amount": _whole(session.cost_amount),
         "cost_basis": session.cost_basis,
         "override_reason": session.override_reason,
     }
