@@ -44,13 +44,6 @@ def reset_calendar_token(*, person: CivilServant) -> str:
     return person.calendar_token
 
 
-def ensure_calendar_token(*, person: CivilServant) -> str:
-    """Return the person's feed token, creating it on first use."""
-    if not person.calendar_token:
-        return reset_calendar_token(person=person)
-    return person.calendar_token
-
-
 def give_feedback(*, enrollment: Enrollment, feedback: Feedback) -> Feedback:
     """Store the participant's feedback: once, and only after attending."""
     with transaction.atomic():
