@@ -23,6 +23,15 @@ def enqueue(task, *args) -> bool:
     return True
 
 
-def enqueue_on_commit(task, *args) -> None:
-    """Queue ``task(*args)`` after the current transaction commits; never raise."""
-    transaction.on_commit(lambda: enqueue(task, *args))
+def enqueue_on_commit(task, *args, run_here_if_down: bool = False) -> None:
+    """Queue ``task(*args)`` after the current transaction commits; never raise.
+
+    With ``run_here_if_down`` the task runs in this process when the broker is
+    down, for work nothing else would pick up again (an HR import in progress).
+    """
+
+    def queue() -> None:
+        if not enqueue(task, *args) and run_here_if_down:
+            task.apply(args=args)
+
+    transaction.on_commit(queue)

@@ -239,3 +239,21 @@ def wait_for(condition, timeout=60.0):
             return True
         time.sleep(0.2)
     return False
+
+
+UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def broker_down(settings):
+    """Celery sends to a broker nobody listens on (eager mode off)."""
+    saved = app.conf.broker_url
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    app.conf.broker_url = UNREACHABLE_BROKER
+    reset_pools()
+    yield
+    app.conf.broker_url = saved
+    app.conf.task_always_eager = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    reset_pools()

@@ -301,3 +301,47 @@ def test_import_counts_read_in_the_past_once_committed(hr_client, unit):
 
     assert ("1 akan dibuat" in before, "1 dibuat" in before) == (True, False)
     assert ("1 akan dibuat" in after, "1 dibuat" in after) == (False, True)
+
+
+@pytest.mark.django_db
+def test_large_import_with_the_broker_down_still_previews_and_commits(
+    hr_client, unit, broker_down, django_capture_on_commit_callbacks
+):
+    person = CivilServantFactory(work_unit=unit)
+    lines = ["NIP,Jenis,Jenis Cuti,Mulai,Selesai,Keterangan"]
+    for day in range(1, 29):
+        for month in range(1, 10):
+            lines.append(
+                f"{person.nip},shift dinas,,{day:02d}-{month:02d}-2027 07.00,"
+                f"{day:02d}-{month:02d}-2027 14.00,Loket"
+            )
+    assert len(lines) - 1 > import_jobs.BACKGROUND_ROWS
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(hr_client, "jadwal.csv", "\n".join(lines).encode(), kind="schedule")
+    job = ImportJob.objects.get()
+    assert job.status == "previewed"
+    with django_capture_on_commit_callbacks(execute=True):
+        hr_client.post(reverse("training:hr-import-commit", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.status == "committed"
+    assert ScheduleEntry.objects.filter(civil_servant=person).count() == 252
+
+
+@pytest.mark.django_db
+def test_a_commit_delivered_twice_writes_the_rows_once(hr_client, unit):
+    person = CivilServantFactory(work_unit=unit)
+    content = "\n".join(
+        [
+            "NIP,Jenis,Jenis Cuti,Mulai,Selesai,Keterangan",
+            f"{person.nip},shift dinas,,07-12-2026 07.00,07-12-2026 14.00,Loket",
+        ]
+    ).encode()
+    _upload(hr_client, "jadwal.csv", content, kind="schedule")
+    job = ImportJob.objects.get()
+    hr_client.post(reverse("training:hr-import-commit", args=[job.pk]))
+
+    import_jobs.run_commit(job_id=job.pk, actor_id=None)
+
+    assert ScheduleEntry.objects.filter(civil_servant=person).count() == 1

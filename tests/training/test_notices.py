@@ -25,27 +25,11 @@ from training.models import Enrollment, Reminder, TrainingSession
 from training.selfservice import ical
 
 pytestmark = pytest.mark.django_db
-UNREACHABLE = "redis://127.0.0.1:1/0"
 
 
 @pytest.fixture
 def officer():
     return hr_officer(district("mulyorejo"))
-
-
-@pytest.fixture
-def broker_down(settings):
-    """Celery sends to a broker nobody listens on (eager mode off)."""
-    saved = app.conf.broker_url
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.task_always_eager = False
-    app.conf.broker_url = UNREACHABLE
-    reset_pools()
-    yield
-    app.conf.broker_url = saved
-    app.conf.task_always_eager = True
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    reset_pools()
 
 
 def event_of(message) -> icalendar.Event:

@@ -61,7 +61,7 @@ def start_import(*, district: District, kind: str, name: str, data: bytes, actor
             from .tasks import preview_import
 
             ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWING)
-            enqueue_on_commit(preview_import, job.pk)
+            enqueue_on_commit(preview_import, job.pk, run_here_if_down=True)
     if job.total_rows <= BACKGROUND_ROWS:
         run_preview(job_id=job.pk)
     job.refresh_from_db()
@@ -107,43 +107,48 @@ def request_commit(*, job: ImportJob, actor) -> bool:
     if job.total_rows > BACKGROUND_ROWS:
         from .tasks import commit_import
 
-        enqueue_on_commit(commit_import, job.pk, actor.pk)
+        enqueue_on_commit(commit_import, job.pk, actor.pk, run_here_if_down=True)
     else:
         run_commit(job_id=job.pk, actor_id=actor.pk)
     return True
 
 
 def run_commit(*, job_id: int, actor_id: int | None) -> None:
-    """Write the accepted rows of a claimed job in one transaction, or nothing."""
-    job = ImportJob.objects.select_related("district").get(pk=job_id)
-    if job.status != ImportJob.Status.COMMITTING:
-        return
-    actor = get_user_model().objects.filter(pk=actor_id).first()
-    rows = [row for row in job.preview.get("rows", []) if row["action"] != "reject"]
-    try:
-        with transaction.atomic():
-            if job.kind == ImportJob.Kind.PERSONNEL:
-                _commit_personnel(job.district, rows)
-            else:
-                _commit_schedule(rows, actor)
-            audit.record(
-                session=None,
-                district_id=job.district_id,
-                actor=actor,
-                action=AuditEntry.Action.IMPORTED,
-                detail=f"{job.get_kind_display()}: {job.original_name}, {len(rows)}",
-            )
+    """Write the accepted rows of a claimed job in one transaction, or nothing.
+
+    The job row stays locked while it is written, so a task delivered twice
+    (a retry, a restarted worker) finds it committed and writes nothing again.
+    """
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("district").get(pk=job_id)
+        if job.status != ImportJob.Status.COMMITTING:
+            return
+        actor = get_user_model().objects.filter(pk=actor_id).first()
+        rows = [row for row in job.preview.get("rows", []) if row["action"] != "reject"]
+        try:
+            with transaction.atomic():
+                if job.kind == ImportJob.Kind.PERSONNEL:
+                    _commit_personnel(job.district, rows)
+                else:
+                    _commit_schedule(rows, actor)
+                audit.record(
+                    session=None,
+                    district_id=job.district_id,
+                    actor=actor,
+                    action=AuditEntry.Action.IMPORTED,
+                    detail=f"{job.get_kind_display()}: {job.original_name}, {len(rows)}",
+                )
+                ImportJob.objects.filter(pk=job.pk).update(
+                    status=ImportJob.Status.COMMITTED,
+                    processed_rows=len(rows),
+                    committed_at=timezone.now(),
+                )
+        except (ValidationError, DatabaseError) as exc:
+            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             ImportJob.objects.filter(pk=job.pk).update(
-                status=ImportJob.Status.COMMITTED,
-                processed_rows=len(rows),
-                committed_at=timezone.now(),
+                status=ImportJob.Status.FAILED,
+                error=_("Nothing was imported: %(reason)s") % {"reason": reason},
             )
-    except (ValidationError, DatabaseError) as exc:
-        reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED,
-            error=_("Nothing was imported: %(reason)s") % {"reason": reason},
-        )
 
 
 def _row_error(row: dict, exc: ValidationError) -> ValidationError:
