@@ -251,6 +251,14 @@ class TrainingSession(models.Model):
             and self.enrollment_closes_at <= self.enrollment_opens_at
         ):
             errors["enrollment_closes_at"] = _("Enrolment must close after it opens.")
+        if self.start and self.enrollment_opens_at and self.enrollment_opens_at >= self.start:
+            errors.setdefault(
+                "enrollment_opens_at", _("Enrolment must open before the session starts.")
+            )
+        if self.end and self.enrollment_closes_at and self.enrollment_closes_at > self.end:
+            errors.setdefault(
+                "enrollment_closes_at", _("Enrolment must close by the end of the session.")
+            )
         if errors:
             raise ValidationError(errors)
 

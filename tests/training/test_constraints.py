@@ -167,8 +167,8 @@ def test_session_model_clean_names_the_field_for_a_bad_window():
     from django.core.exceptions import ValidationError
 
     session = SessionFactory.build(
-        enrollment_opens_at=START,
-        enrollment_closes_at=START - datetime.timedelta(days=1),
+        enrollment_opens_at=START - datetime.timedelta(days=2),
+        enrollment_closes_at=START - datetime.timedelta(days=3),
         program=ProgramFactory(),
         venue=VenueFactory(),
     )
@@ -179,3 +179,23 @@ def test_session_model_clean_names_the_field_for_a_bad_window():
 
     assert list(caught.value.message_dict) == ["enrollment_closes_at"]
     assert TrainingSession.objects.count() == 0
+
+
+def test_session_clean_keeps_the_enrolment_window_within_the_session():
+    from django.core.exceptions import ValidationError
+
+    session = SessionFactory.build(
+        program=ProgramFactory(),
+        venue=VenueFactory(),
+        enrollment_opens_at=START + datetime.timedelta(hours=1),
+        enrollment_closes_at=START + datetime.timedelta(days=1),
+    )
+    session.district = session.program.district
+
+    with pytest.raises(ValidationError) as caught:
+        session.clean()
+
+    assert caught.value.message_dict == {
+        "enrollment_opens_at": ["Pendaftaran harus dibuka sebelum sesi dimulai."],
+        "enrollment_closes_at": ["Pendaftaran harus ditutup paling lambat saat sesi berakhir."],
+    }

@@ -156,8 +156,10 @@ def update_session(
     A larger capacity moves people off the waitlist; a capacity below the seats
     already taken is refused.
     """
-    if session.status in (TrainingSession.Status.CANCELLED, TrainingSession.Status.COMPLETED):
+    if session.status == TrainingSession.Status.CANCELLED:
         raise ValidationError(_("A cancelled session cannot be changed."))
+    if session.status == TrainingSession.Status.COMPLETED:
+        raise ValidationError(_("A completed session cannot be changed or rescheduled any more."))
     with transaction.atomic():
         session = TrainingSession.objects.select_for_update().get(pk=session.pk)
         old_start, old_end = session.start, session.end
