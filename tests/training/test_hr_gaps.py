@@ -16,45 +16,17 @@ from tests.factories import (
     ProgramFactory,
     SessionFactory,
     VenueFactory,
-    district,
-    hr_officer,
     local,
 )
+from tests.training.hr_helpers import session_form
 from training.hr import scheduling
 from training.models import TrainingSession
 from training.session_length import format_jp, length_jp
 
 
-@pytest.fixture
-def officer():
-    return hr_officer(district("mulyorejo"))
-
-
-@pytest.fixture
-def hr_client(client, officer):
-    client.force_login(officer.user)
-    return client
-
-
 def _form(program, venue, **overrides):
-    data = {
-        "program": program.pk,
-        "date": "2026-12-07",
-        "start_time": "08:00",
-        "end_time": "12:00",
-        "venue": venue.pk,
-        "online_url": "",
-        "instructor": "",
-        "capacity": "20",
-        "enrollment_opens_at": "2026-11-01T08:00",
-        "enrollment_closes_at": "2026-12-04T16:00",
-        "cost_amount": "",
-        "cost_basis": "",
-        "repeat_weeks": "1",
-        "extra_dates": "",
-        "override_reason": "",
-    }
-    return {**data, **overrides}
+    """Return the schedule form's data with the cost fields (empty unless overridden)."""
+    return session_form(program, venue, **{"cost_amount": "", "cost_basis": "", **overrides})
 
 
 @pytest.mark.django_db

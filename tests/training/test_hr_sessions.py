@@ -17,48 +17,18 @@ from tests.factories import (
     SessionFactory,
     VenueFactory,
     district,
-    hr_officer,
     local,
 )
+from tests.training.hr_helpers import session_form
 from training.hr import scheduling
 from training.models import AuditEntry, Reminder, TrainingSession
-
-
-@pytest.fixture
-def officer():
-    return hr_officer(district("mulyorejo"))
-
-
-@pytest.fixture
-def hr_client(client, officer):
-    client.force_login(officer.user)
-    return client
-
-
-def _form(program, venue, **overrides):
-    data = {
-        "program": program.pk,
-        "date": "2026-12-07",
-        "start_time": "08:00",
-        "end_time": "12:00",
-        "venue": venue.pk,
-        "online_url": "",
-        "instructor": "",
-        "capacity": "20",
-        "enrollment_opens_at": "2026-11-01T08:00",
-        "enrollment_closes_at": "2026-12-04T16:00",
-        "repeat_weeks": "1",
-        "extra_dates": "",
-        "override_reason": "",
-    }
-    return {**data, **overrides}
 
 
 @pytest.mark.django_db
 def test_session_create_in_district_zone_as_draft(hr_client, officer):
     program, venue = ProgramFactory(), VenueFactory()
 
-    response = hr_client.post(reverse("training:hr-session-create"), _form(program, venue))
+    response = hr_client.post(reverse("training:hr-session-create"), session_form(program, venue))
 
     session = TrainingSession.objects.get()
     assert response.status_code == 302
@@ -78,7 +48,7 @@ def test_session_create_weekly_series_and_extra_dates(hr_client):
 
     hr_client.post(
         reverse("training:hr-session-create"),
-        _form(program, venue, repeat_weeks="3", extra_dates="2026-12-29, 2027-01-05"),
+        session_form(program, venue, repeat_weeks="3", extra_dates="2026-12-29, 2027-01-05"),
     )
 
     sessions = list(TrainingSession.objects.order_by("start"))
@@ -96,7 +66,7 @@ def test_session_create_weekly_series_and_extra_dates(hr_client):
 @pytest.mark.django_db
 def test_session_create_holiday_warning_needs_reason_then_records_it(hr_client):
     program, venue = ProgramFactory(), VenueFactory()
-    form = _form(program, venue, date="2026-12-24")
+    form = session_form(program, venue, date="2026-12-24")
 
     first = hr_client.post(reverse("training:hr-session-create"), form)
     second = hr_client.post(
@@ -119,7 +89,7 @@ def test_session_create_refuses_venue_double_booking_even_with_reason(hr_client)
 
     response = hr_client.post(
         reverse("training:hr-session-create"),
-        _form(existing.program, existing.venue, start_time="10:00", override_reason="Tetap"),
+        session_form(existing.program, existing.venue, start_time="10:00", override_reason="Tetap"),
     )
 
     assert response.status_code == 200
@@ -132,7 +102,8 @@ def test_session_create_needs_venue_or_online_link(hr_client):
     program = ProgramFactory()
 
     response = hr_client.post(
-        reverse("training:hr-session-create"), {**_form(program, VenueFactory()), "venue": ""}
+        reverse("training:hr-session-create"),
+        {**session_form(program, VenueFactory()), "venue": ""},
     )
 
     assert "venue" in response.context["form"].errors
@@ -144,7 +115,9 @@ def test_session_create_refuses_venue_of_another_district(hr_client):
     program = ProgramFactory()
     other_venue = VenueFactory(district=district("asemrowo"))
 
-    response = hr_client.post(reverse("training:hr-session-create"), _form(program, other_venue))
+    response = hr_client.post(
+        reverse("training:hr-session-create"), session_form(program, other_venue)
+    )
 
     assert "venue" in response.context["form"].errors
     assert not TrainingSession.objects.exists()
@@ -202,7 +175,7 @@ def test_session_reschedule_emails_everyone_enrolled_after_commit(
     EnrollmentFactory(session=session)
     EnrollmentFactory(session=session, status="waitlisted", waitlisted_at=local(2026, 11, 1))
     EnrollmentFactory(session=session, status="cancelled")
-    form = _form(session.program, session.venue, date="2026-12-08", capacity="1")
+    form = session_form(session.program, session.venue, date="2026-12-08", capacity="1")
 
     with django_capture_on_commit_callbacks(execute=True):
         hr_client.post(reverse("training:hr-session-edit", args=[session.pk]), form)
@@ -227,7 +200,7 @@ def test_session_edit_without_time_change_sends_no_email(
     with django_capture_on_commit_callbacks(execute=True):
         hr_client.post(
             reverse("training:hr-session-edit", args=[session.pk]),
-            _form(session.program, session.venue, capacity="30"),
+            session_form(session.program, session.venue, capacity="30"),
         )
 
     session.refresh_from_db()
@@ -354,7 +327,7 @@ def test_session_capacity_cannot_drop_below_seats_taken(hr_client):
 
     response = hr_client.post(
         reverse("training:hr-session-edit", args=[session.pk]),
-        _form(session.program, session.venue, capacity="1"),
+        session_form(session.program, session.venue, capacity="1"),
     )
 
     assert response.context["form"].errors["capacity"] == [
@@ -453,7 +426,7 @@ def test_session_create_far_out_of_range_date_is_refused_at_the_field(
     program, venue = ProgramFactory(), VenueFactory()
 
     response = hr_client.post(
-        reverse("training:hr-session-create"), _form(program, venue, **overrides)
+        reverse("training:hr-session-create"), session_form(program, venue, **overrides)
     )
 
     assert response.status_code == 200
