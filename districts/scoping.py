@@ -15,6 +15,8 @@ page never shows what the same user may see as a supervisor.
 Models declare how they reach a district and a person with ``scope_paths``:
 ``{"district": "district", "person": "civil_servant"}``. Another district's
 object simply is not in the queryset, so ``get_object_or_404`` answers 404.
+A model registered with ``shared=True`` also shows HR staff the rows whose
+district is empty (shared by all districts, e.g. instructors).
 """
 
 from dataclasses import dataclass, field
@@ -45,9 +47,14 @@ SCOPE_PATHS = {
 }
 
 
-def register(model: type[Model], *, district: str | None, person: str | None) -> None:
-    """Declare how ``model`` reaches a district and a person (for other apps)."""
-    SCOPE_PATHS[model] = {"district": district, "person": person}
+def register(
+    model: type[Model], *, district: str | None, person: str | None, shared: bool = False
+) -> None:
+    """Declare how ``model`` reaches a district and a person (for other apps).
+
+    ``shared``: rows with an empty district belong to every district, so HR staff see them.
+    """
+    SCOPE_PATHS[model] = {"district": district, "person": person, "shared": shared}
 
 
 def subtree_ids(supervisor_id: int) -> RawSQL:
@@ -94,6 +101,8 @@ class Scope:
         condition = nothing
         if self.hr_district_ids and paths["district"]:
             condition |= Q(**{f"{paths['district']}__in": sorted(self.hr_district_ids)})
+            if paths.get("shared"):
+                condition |= Q(**{f"{paths['district']}__isnull": True})
         person_path = paths["person"]
         if self.person_id is not None and person_path:
             if self.include_self:

@@ -14,6 +14,7 @@ class TrainingConfig(AppConfig):
         scoping.register(models.TrainingProgram, district="district", person=None)
         scoping.register(models.TrainingSession, district="district", person=None)
         scoping.register(models.Venue, district="district", person=None)
+        scoping.register(models.Instructor, district="district", person=None, shared=True)
         scoping.register(models.Enrollment, district="session__district", person="civil_servant")
         scoping.register(models.CompletionRecord, district="district", person="civil_servant")
         scoping.register(models.ImportJob, district="district", person=None)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from tests.factories import (
     CivilServantFactory,
     EnrollmentFactory,
+    InstructorFactory,
     ProgramFactory,
     SessionFactory,
     district,
@@ -20,6 +21,10 @@ LIST_PAGES = [
     "hr-calendar",
     "hr-session-create",
     "hr-imports",
+    "hr-venues",
+    "hr-venue-create",
+    "hr-instructors",
+    "hr-instructor-create",
 ]
 SESSION_PAGES = [
     ("get", "hr-session", ()),
@@ -36,7 +41,9 @@ SESSION_PAGES = [
 
 @pytest.fixture
 def plaju_objects():
-    session = SessionFactory(district=district("plaju"))
+    session = SessionFactory(
+        district=district("plaju"), instructor=InstructorFactory(district=district("plaju"))
+    )
     enrollment = EnrollmentFactory(session=session)
     job = ImportJob.objects.create(
         district=district("plaju"), kind="personnel", original_name="x.csv", file="x.csv"
@@ -57,6 +64,10 @@ def _all_urls(session, enrollment, job):
             "post",
             reverse("training:hr-enrollment-action", args=[session.pk, enrollment.pk, "cancel"]),
         ),
+        ("get", reverse("training:hr-venue-edit", args=[session.venue_id])),
+        ("post", reverse("training:hr-venue-retire", args=[session.venue_id])),
+        ("get", reverse("training:hr-instructor-edit", args=[session.instructor_id])),
+        ("post", reverse("training:hr-instructor-retire", args=[session.instructor_id])),
         ("get", reverse("training:hr-import", args=[job.pk])),
         ("post", reverse("training:hr-import-commit", args=[job.pk])),
     ]
@@ -88,6 +99,7 @@ def test_every_object_page_answers_404_for_another_district(client, plaju_object
     session.refresh_from_db()
     enrollment.refresh_from_db()
     assert (session.status, enrollment.status) == ("published", "approved")
+    assert (session.venue.is_active, session.instructor.is_active) == (True, True)
 
 
 @pytest.mark.django_db

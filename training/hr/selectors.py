@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from districts.scoping import Scope
-from training.models import Enrollment, TrainingProgram, TrainingSession
+from training.models import Enrollment, Instructor, TrainingProgram, TrainingSession, Venue
 
 
 def programs(scope: Scope, *, filters: dict) -> QuerySet:
@@ -99,3 +99,26 @@ def home_summary(scope: Scope, *, now, until) -> dict:
             with_counts(upcoming.select_related("program", "district")).order_by("start")[:3]
         ),
     }
+
+
+def _places(queryset: QuerySet, *, filters: dict, search: tuple[str, ...]) -> QuerySet:
+    if filters.get("q"):
+        term = Q()
+        for name in search:
+            term |= Q(**{f"{name}__icontains": filters["q"]})
+        queryset = queryset.filter(term)
+    if filters.get("active") in {"0", "1"}:
+        queryset = queryset.filter(is_active=filters["active"] == "1")
+    return queryset.annotate(session_count=Count("sessions")).order_by("name", "pk")
+
+
+def venues(scope: Scope, *, filters: dict) -> QuerySet:
+    """Return the venues in scope matching the list filters, with their session counts."""
+    queryset = scope.filter(Venue.objects.select_related("district"))
+    return _places(queryset, filters=filters, search=("name", "address"))
+
+
+def instructors(scope: Scope, *, filters: dict) -> QuerySet:
+    """Return the instructors in scope (shared ones too), with their session counts."""
+    queryset = scope.filter(Instructor.objects.select_related("district", "civil_servant"))
+    return _places(queryset, filters=filters, search=("name", "institution", "email"))

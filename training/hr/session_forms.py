@@ -119,15 +119,17 @@ class SessionForm(forms.Form):
     def __init__(self, *args, scope, session: TrainingSession | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
-        district_ids = list(scope.districts().values_list("pk", flat=True))
         self.fields["program"].queryset = scope.filter(
             TrainingProgram.objects.filter(is_active=True).select_related("district")
         )
+        # Inactive venues and instructors are not offered, except the ones the session keeps.
+        kept_venue = session.venue_id if session is not None else None
+        kept_instructor = session.instructor_id if session is not None else None
         self.fields["venue"].queryset = scope.filter(
-            Venue.objects.filter(is_active=True).select_related("district")
+            Venue.objects.filter(Q(is_active=True) | Q(pk=kept_venue)).select_related("district")
         )
-        self.fields["instructor"].queryset = Instructor.objects.filter(
-            Q(district__isnull=True) | Q(district__in=district_ids), is_active=True
+        self.fields["instructor"].queryset = scope.filter(
+            Instructor.objects.filter(Q(is_active=True) | Q(pk=kept_instructor))
         )
         self.fields["program"].label_from_instance = lambda p: f"{p.title} ({p.district})"
         self.fields["venue"].label_from_instance = lambda v: f"{v.name} ({v.district})"

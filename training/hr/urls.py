@@ -2,13 +2,21 @@
 
 from django.urls import path
 
-from .views import exports, imports, programs, roster, sessions
+from .views import exports, imports, places, programs, roster, sessions
 
 urlpatterns = [
     path("program/", programs.program_list, name="hr-programs"),
     path("program/baru/", programs.program_create, name="hr-program-create"),
     path("program/<int:pk>/", programs.program_edit, name="hr-program-edit"),
     path("program/<int:pk>/hapus/", programs.program_retire, name="hr-program-retire"),
+    path("tempat/", places.venue_list, name="hr-venues"),
+    path("tempat/baru/", places.venue_create, name="hr-venue-create"),
+    path("tempat/<int:pk>/", places.venue_edit, name="hr-venue-edit"),
+    path("tempat/<int:pk>/hapus/", places.venue_retire, name="hr-venue-retire"),
+    path("narasumber/", places.instructor_list, name="hr-instructors"),
+    path("narasumber/baru/", places.instructor_create, name="hr-instructor-create"),
+    path("narasumber/<int:pk>/", places.instructor_edit, name="hr-instructor-edit"),
+    path("narasumber/<int:pk>/hapus/", places.instructor_retire, name="hr-instructor-retire"),
     path("sesi/", sessions.session_list, name="hr-sessions"),
     path("sesi/kalender/", sessions.session_calendar, name="hr-calendar"),
     path("sesi/baru/", sessions.session_create, name="hr-session-create"),
