@@ -422,3 +422,44 @@ def test_new_session_with_inactive_venue_refused_at_venue(hr_client):
     assert response.status_code == 200
     assert "venue" in response.context["form"].errors
     assert session.program.sessions.count() == 1
+
+
+# In a real browser
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_venue_pages_in_browser_desktop_and_phone(page, phone_page):
+    from tests.conftest import login, screenshot
+
+    officer = hr_officer(district("mulyorejo"))
+    SessionFactory(venue=VenueFactory(name="Aula Kecamatan Mulyorejo", capacity=60))
+    VenueFactory(name="Ruang Rapat Lantai 2", address="Jl. Mulyosari 5", capacity=25)
+    VenueFactory(name="Aula Lama", is_active=False)
+
+    login(page, officer.nip)
+    page.goto(f"{page.base}{reverse('training:hr-sessions')}")
+    page.click("text=Tempat")
+    page.click("text=Tempat baru")
+    page.fill("input[name=name]", "aula kecamatan mulyorejo")
+    page.fill("input[name=capacity]", "40")
+    page.click("input[type=submit][name=save]")
+    error = page.locator("#id_name ~ .invalid-feedback, #error_1_id_name").first.inner_text()
+    screenshot(page, "hr-venue-form-desktop")
+    page.fill("input[name=name]", "Balai RW 03")
+    page.click("input[type=submit][name=save]")
+    page.goto(f"{page.base}{reverse('training:hr-venues')}")
+    screenshot(page, "hr-venue-list-desktop")
+    rows = page.locator("tbody tr td:first-child a").all_inner_texts()
+
+    login(phone_page, officer.nip)
+    phone_page.goto(f"{phone_page.base}{reverse('training:hr-venues')}")
+    screenshot(phone_page, "hr-venue-list-phone")
+    list_width = phone_page.evaluate("document.documentElement.scrollWidth")
+    phone_page.goto(f"{phone_page.base}{reverse('training:hr-venue-create')}")
+    screenshot(phone_page, "hr-venue-form-phone")
+    form_width = phone_page.evaluate("document.documentElement.scrollWidth")
+
+    assert "Tempat lain di wilayah ini sudah memakai nama ini." in error
+    assert rows == ["Aula Kecamatan Mulyorejo", "Aula Lama", "Balai RW 03", "Ruang Rapat Lantai 2"]
+    assert (list_width, form_width) == (390, 390)
