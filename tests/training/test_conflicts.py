@@ -262,3 +262,25 @@ def test_switch_options_exclude_full_enrolled_clashing_and_holiday_sessions():
         enrollment.pk: [free.pk]
     }
     assert {clashing.pk, holiday.pk, full.pk, already.pk}.isdisjoint({s.pk for s in options})
+
+
+@pytest.mark.parametrize("people", [1, 6])
+def test_switch_options_for_a_batch_take_the_same_queries_whatever_its_size(
+    people, django_assert_num_queries
+):
+    from training.models import Enrollment
+    from training.switching import switch_options_for
+
+    first = EnrollmentFactory(session=session_at(7, 8))
+    same = {"program": first.session.program, "district": first.session.district}
+    session_at(8, 8, **same)
+    for _ in range(people - 1):
+        EnrollmentFactory(session=first.session)
+    enrollments = list(Enrollment.objects.filter(session=first.session).select_related("session"))
+    assert len(enrollments) == people
+
+    with django_assert_num_queries(4):
+        options = switch_options_for(enrollments, now=NOW)
+
+    assert len(options) == people
+    assert all(len(sessions) == 1 for sessions in options.values())
