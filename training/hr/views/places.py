@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,19 +13,17 @@ from .. import places as services
 from .. import selectors
 from ..access import hr_scope
 from ..place_forms import InstructorForm, PlaceFilterForm, VenueForm
-
-
-def _list(request, selector, template):
-    scope = hr_scope(request)
-    filters = PlaceFilterForm(request.GET or None)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page = Paginator(selector(scope, filters=cleaned), 25).get_page(request.GET.get("page"))
-    return render(request, template, {"filters": filters, "page": page})
+from .listing import filtered_list
 
 
 @login_required
 def venue_list(request):
-    return _list(request, selectors.venues, "training/hr/venue_list.html")
+    return filtered_list(
+        request,
+        selector=selectors.venues,
+        filter_form=PlaceFilterForm,
+        template="training/hr/venue_list.html",
+    )
 
 
 @login_required
@@ -77,7 +74,12 @@ def venue_retire(request, pk):
 
 @login_required
 def instructor_list(request):
-    return _list(request, selectors.instructors, "training/hr/instructor_list.html")
+    return filtered_list(
+        request,
+        selector=selectors.instructors,
+        filter_form=PlaceFilterForm,
+        template="training/hr/instructor_list.html",
+    )
 
 
 @login_required

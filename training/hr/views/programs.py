@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,17 +13,17 @@ from .. import programs as services
 from .. import selectors
 from ..access import hr_scope
 from ..forms import ProgramFilterForm, ProgramForm
+from .listing import filtered_list
 
 
 @login_required
 def program_list(request):
-    scope = hr_scope(request)
-    filters = ProgramFilterForm(request.GET or None)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page = Paginator(selectors.programs(scope, filters=cleaned), 25).get_page(
-        request.GET.get("page")
+    return filtered_list(
+        request,
+        selector=selectors.programs,
+        filter_form=ProgramFilterForm,
+        template="training/hr/program_list.html",
     )
-    return render(request, "training/hr/program_list.html", {"filters": filters, "page": page})
 
 
 @login_required
