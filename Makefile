@@ -22,6 +22,9 @@ run: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start
 
 ## Install and run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set).
+## TEST_CLOCK goes in front of pytest only (not pip, not the database server), e.g.
+## TEST_CLOCK='.ci/at "2026-12-06 05:00 +07:00"' runs the suite on a Sunday (libfaketime).
+TEST_CLOCK ?=
 test: install
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
@@ -29,7 +32,7 @@ test: install
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/djlint templates --lint
 	if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_CLOCK) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .

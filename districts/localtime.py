@@ -12,6 +12,20 @@ def in_zone(value: datetime.datetime, time_zone: str) -> datetime.datetime:
     return value.astimezone(zoneinfo.ZoneInfo(time_zone))
 
 
+def local_date(now: datetime.datetime, time_zone: str) -> datetime.date:
+    """Return the date at ``now`` in a place's zone.
+
+    "Today" and "this year" follow the place: a WITA or WIT district reaches a
+    new day (and 1 January) an hour or two before a WIB one.
+    """
+    return in_zone(now, time_zone).date()
+
+
+def local_year(now: datetime.datetime, time_zone: str) -> int:
+    """Return the calendar year at ``now`` in a place's zone."""
+    return local_date(now, time_zone).year
+
+
 def format_datetime(value: datetime.datetime, time_zone: str) -> str:
     """Return e.g. ``Senin, 7 Desember 2026, 08.00 WIB`` in the active language."""
     local = in_zone(value, time_zone)

@@ -166,6 +166,7 @@ class Worker:
             **(extra_env or {}),
         }
         self.process = None
+        self.broker = None  # the Redis client of the broker, set by ``running_worker``
 
     def start(self):
         self.process = subprocess.Popen(
@@ -218,13 +219,14 @@ def running_worker(
     extra_env: dict[str, str] | None = None,
 ) -> Iterator[Worker]:
     """A started ``Worker`` on the emptied broker at ``broker_url``; stopped and restored after."""
-    with real_broker(broker_url):
+    with real_broker(broker_url) as client:
         worker = Worker(
             broker_url=broker_url,
             smtp_port=smtp_port,
             database_url=database_url,
             extra_env=extra_env,
         )
+        worker.broker = client
         try:
             worker.start()
             yield worker
@@ -239,6 +241,52 @@ def wait_for(condition, timeout=60.0):
             return True
         time.sleep(0.2)
     return False
+
+
+def broker_idle(client, queue: str = "celery", *, lost: int = 0) -> bool:
+    """Return whether no message waits in ``queue`` and none is being worked on.
+
+    With ``acks_late`` a message stays in kombu's ``unacked`` hash until its task
+    has finished, so both empty at once means every task queued so far is done.
+    ``lost`` messages of a killed worker stay there until the visibility timeout.
+    """
+    pipe = client.pipeline(transaction=True)
+    pipe.llen(queue)
+    pipe.hlen("unacked")
+    waiting, working = pipe.execute()
+    return waiting == 0 and working <= lost
+
+
+def wait_until_drained(client, settled, *, lost: int = 0, timeout=60.0, polls=3) -> bool:
+    """Wait until the broker is idle and ``settled()`` holds, ``polls`` checks in a row.
+
+    Several checks in a row cover the instant a worker holds a message it has
+    taken from the queue but not yet recorded as unacknowledged.
+    """
+    streak = 0
+
+    def drained() -> bool:
+        nonlocal streak
+        streak = streak + 1 if broker_idle(client, lost=lost) and settled() else 0
+        return streak >= polls
+
+    return wait_for(drained, timeout)
+
+
+def changes_within(state, window: float = 3.0):
+    """Return the first change of ``state()`` within ``window`` seconds, or None.
+
+    Called once everything has drained: a late duplicate (a second email, a
+    row claimed again) shows up as a change and fails the test at once.
+    """
+    before = state()
+    deadline = time.monotonic() + window
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = state()
+        if now != before:
+            return before, now
+    return None
 
 
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"

@@ -1,9 +1,12 @@
 """Shared test setup: fast settings, the CI rule for missing parts, a browser."""
 
+import datetime
 import os
 import shutil
+import zoneinfo
 
 import pytest
+import time_machine
 from django.conf import settings
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
@@ -53,6 +56,34 @@ def _fast_settings(settings, tmp_path):
     cache.clear()  # the login rate limit and cached figures must not leak between tests
     yield
     app.conf.task_always_eager = False
+
+
+# The moment tests with fixed dates pin the clock at: Monday 30 November 2026,
+# 09.00 WIB, so their sessions (a week later, 7 December) are open and upcoming.
+PINNED_NOW = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta"))
+
+
+@pytest.fixture
+def pinned_clock():
+    """Pin the clock at ``PINNED_NOW`` for a test whose dates are fixed (it keeps ticking).
+
+    Only this process sees it: a test that also uses a Celery worker process or
+    Chromium builds its dates from today instead.
+    """
+    with time_machine.travel(PINNED_NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def without_shipped_holidays():
+    """Remove the shipped national holidays: the test decides which days are holidays.
+
+    For tests whose sessions are a few days from today, wherever that falls: a
+    real holiday there would add a clash the test does not expect.
+    """
+    from districts.models import Holiday
+
+    Holiday.objects.filter(district__isnull=True).delete()
 
 
 def chromium_path() -> str | None:

@@ -51,15 +51,20 @@ def local(year, month, day, hour=0, minute=0, tz=JAKARTA) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, minute, tzinfo=tz)
 
 
+def today() -> datetime.date:
+    """Return today in Asia/Jakarta, the zone of the four places."""
+    from django.utils import timezone
+
+    return timezone.localdate(timezone=JAKARTA)
+
+
 def next_working_day(after: datetime.date | None = None, *, days: int = 1) -> datetime.date:
     """Return the first Monday-Friday at least ``days`` after ``after`` that is no loaded holiday.
 
     ``after`` defaults to today in Asia/Jakarta (the zone of the four places), so
     a date built with it is valid by construction whatever day the tests run.
     """
-    from django.utils import timezone
-
-    day = (after or timezone.localdate(timezone=JAKARTA)) + datetime.timedelta(days=days)
+    day = (after or today()) + datetime.timedelta(days=days)
     holidays = set(Holiday.objects.filter(date__gte=day).values_list("date", flat=True))
     while day.weekday() >= 5 or day in holidays:
         day += datetime.timedelta(days=1)
@@ -69,6 +74,17 @@ def next_working_day(after: datetime.date | None = None, *, days: int = 1) -> da
 def at(day: datetime.date, hour=0, minute=0, tz=JAKARTA) -> datetime.datetime:
     """Return ``day`` at ``hour:minute`` in ``tz`` (Asia/Jakarta by default)."""
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=tz)
+
+
+def session_day() -> datetime.date:
+    """Return the day the factories put sessions and shifts on by default.
+
+    The first working day that is no loaded holiday, a week or more from today:
+    open for enrolment, inside the reminder scan (14 days), never a weekend.
+    With the clock pinned at ``PINNED_NOW`` (``tests/conftest.py``) it is
+    Monday 7 December 2026.
+    """
+    return next_working_day(days=7)
 
 
 def make_nip(
@@ -170,7 +186,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory, district=factory.SelfAttribute("..district"))
     district = factory.LazyFunction(district)
     venue = factory.SubFactory(VenueFactory, district=factory.SelfAttribute("..district"))
-    start = local(2026, 12, 7, 8)
+    start = factory.LazyFunction(lambda: at(session_day(), 8))
     end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=4))
     capacity = 20
     status = TrainingSession.Status.PUBLISHED
@@ -193,7 +209,7 @@ class ScheduleEntryFactory(factory.django.DjangoModelFactory):
 
     civil_servant = factory.SubFactory(CivilServantFactory)
     kind = ScheduleEntry.Kind.DUTY_SHIFT
-    start = local(2026, 12, 7, 7)
+    start = factory.LazyFunction(lambda: at(session_day(), 7))
     end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=7))
 
 
@@ -215,6 +231,6 @@ class CompletionRecordFactory(factory.django.DjangoModelFactory):
         ProgramFactory, district=factory.SelfAttribute("..civil_servant.district")
     )
     district = factory.SelfAttribute("civil_servant.district")
-    completion_date = datetime.date(2026, 6, 1)
+    completion_date = factory.LazyFunction(lambda: today())
     jp_credited = 8
     passed = True

@@ -428,6 +428,10 @@ def conflicts_for_enrollments(
 ) -> list[Conflict]:
     """Return the conflicts of the given enrolments (still active, sessions not over)."""
     ids = sorted(set(enrollment_ids))
+    if not ids:
+        # ``pk__in=[]`` matches nothing, and Django raises EmptyResultSet when the
+        # query is compiled to SQL for the set-based conflict join.
+        return []
     return _conflicts(_upcoming(_active_enrollments().filter(pk__in=ids), now))
 
 

@@ -138,7 +138,7 @@ def enroll(
         enrollment.full_clean()
         enrollment.save()
         _audit(enrollment, actor, _("%(who)s enrolled: %(status)s"))
-        _notify(enrollment, enrollment.status)
+        _notify(enrollment, enrollment.status, now=now)
     return enrollment
 
 
@@ -168,7 +168,7 @@ def cancel_enrollment(
         enrollment.full_clean()
         enrollment.save()
         _audit(enrollment, actor, _("%(who)s: enrolment cancelled"))
-        _notify(enrollment, "cancelled")
+        _notify(enrollment, "cancelled", now=now)
         if held_seat:
             _promote_next(session, actor=actor, now=now)
     return enrollment
@@ -217,7 +217,7 @@ def promote_from_waitlist(
             raise EnrollmentError(_("This person is not on the waitlist."), "not_waitlisted")
         if seats_taken(session) >= session.capacity:
             raise EnrollmentError(_("There is no free seat in this session."), "full")
-        return _promote(enrollment, status=Enrollment.Status.APPROVED, actor=actor)
+        return _promote(enrollment, status=Enrollment.Status.APPROVED, actor=actor, now=now)
 
 
 def _lock_session(session_id: int) -> TrainingSession:
@@ -292,7 +292,7 @@ def _decide(
             if status == Enrollment.Status.APPROVED
             else _("%(who)s: request rejected"),
         )
-        _notify(enrollment, f"request_{status}")
+        _notify(enrollment, f"request_{status}", now=now)
         if status == Enrollment.Status.REJECTED:
             _promote_next(session, actor=actor, now=now)
     return enrollment
@@ -314,17 +314,26 @@ def _promote_next(
         return None
     by_hr = head.enrolled_by_id is not None and head.enrolled_by_id != head.civil_servant.user_id
     return _promote(
-        head, status=_admitted_status(session, head.civil_servant, by_hr=by_hr), actor=actor
+        head,
+        status=_admitted_status(session, head.civil_servant, by_hr=by_hr),
+        actor=actor,
+        now=now,
     )
 
 
-def _promote(enrollment: Enrollment, *, status: str, actor: AbstractBaseUser | None) -> Enrollment:
+def _promote(
+    enrollment: Enrollment,
+    *,
+    status: str,
+    actor: AbstractBaseUser | None,
+    now: datetime.datetime,
+) -> Enrollment:
     enrollment.status = status
     enrollment.waitlisted_at = None
     enrollment.full_clean()
     enrollment.save()
     _audit(enrollment, actor, _("%(who)s moved off the waitlist: %(status)s"))
-    _notify(enrollment, "promoted")
+    _notify(enrollment, "promoted", now=now)
     return enrollment
 
 
@@ -354,11 +363,11 @@ def _audit(enrollment: Enrollment, actor: AbstractBaseUser | None, what) -> None
     )
 
 
-def _notify(enrollment: Enrollment, event: str) -> None:
+def _notify(enrollment: Enrollment, event: str, *, now: datetime.datetime) -> None:
     """Tell the person after the commit, and have their conflicts re-checked."""
     from .reminders import queue_person_recheck
     from .selfservice.notices import record_enrollment_notice
 
     # Recorded with the change, sent after the commit: a broker outage delays it only.
     record_enrollment_notice(enrollment=enrollment, event=event)
-    queue_person_recheck(enrollment.civil_servant_id)
+    queue_person_recheck(enrollment.civil_servant_id, now=now)

@@ -109,8 +109,12 @@ class TrainingProgram(models.Model):
         blank=True,
         help_text=_("E.g. a local university or NGO; empty when HR runs it."),
     )
-    jp_credited = models.PositiveSmallIntegerField(
-        _("JP credited"), help_text=_("Lesson hours (jam pelajaran) credited on completion.")
+    # Not a PositiveSmallIntegerField: its own unnamed CHECK would shadow the
+    # named constraint below on SQLite, which checks column constraints first.
+    jp_credited = models.SmallIntegerField(
+        _("JP credited"),
+        help_text=_("Lesson hours (jam pelajaran) credited on completion."),
+        validators=[MinValueValidator(0)],
     )
     requires_supervisor_approval = models.BooleanField(
         _("requires supervisor approval"), default=False
@@ -368,7 +372,8 @@ class CompletionRecord(models.Model):
         District, on_delete=models.PROTECT, related_name="completions", verbose_name=_("district")
     )
     completion_date = models.DateField(_("completion date"))
-    jp_credited = models.PositiveSmallIntegerField(_("JP credited"))
+    # Guarded by the named constraint completion_jp_not_negative (see TrainingProgram).
+    jp_credited = models.SmallIntegerField(_("JP credited"), validators=[MinValueValidator(0)])
     score = models.DecimalField(
         _("score"),
         max_digits=5,

@@ -171,7 +171,7 @@ def record(rows: list) -> None:
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
 
 
-def record_and_queue(rows: list) -> None:
+def record_and_queue(rows: list, *, now: datetime.datetime | None = None) -> None:
     """Record ``rows`` in the current transaction and queue their sending after the commit.
 
     Used for notices: they are stored with the change they tell of, so a
@@ -192,7 +192,7 @@ def record_and_queue(rows: list) -> None:
         .values_list("pk", flat=True)
     )
     if ids:
-        transaction.on_commit(lambda: _queue(ids))
+        transaction.on_commit(lambda: _queue(ids, now=now))
 
 
 def record_due(*, now: datetime.datetime, days: int | None = None) -> dict:
@@ -213,7 +213,7 @@ def scan(*, now: datetime.datetime) -> dict:
     """Record the reminders due, then queue their sending to Celery after the commit."""
     with transaction.atomic():
         numbers = record_due(now=now)
-        transaction.on_commit(dispatch_pending)
+        transaction.on_commit(lambda: dispatch_pending(now=now))
     return numbers
 
 
@@ -222,7 +222,7 @@ def recheck_person(*, person_id: int, now: datetime.datetime) -> int:
     rows = conflict_reminder_rows(conflicts_for_person(person_id=person_id, now=now), now=now)
     with transaction.atomic():
         record(rows)
-        transaction.on_commit(dispatch_pending)
+        transaction.on_commit(lambda: dispatch_pending(now=now))
     return len(rows)
 
 
@@ -237,17 +237,19 @@ def recheck_people(*, person_ids: Iterable[int], now: datetime.datetime) -> int:
     rows = conflict_reminder_rows(conflicts, now=now)
     with transaction.atomic():
         record(rows)
-        transaction.on_commit(dispatch_pending)
+        transaction.on_commit(lambda: dispatch_pending(now=now))
     return len(rows)
 
 
-def queue_people_recheck(person_ids: Iterable[int]) -> None:
+def queue_people_recheck(
+    person_ids: Iterable[int], *, now: datetime.datetime | None = None
+) -> None:
     """Re-check many people after the transaction commits (e.g. an imported duty roster)."""
     from .conflict_tasks import recheck_people as task
 
     ids = sorted(set(person_ids))
     if ids:
-        enqueue_on_commit(task, ids)
+        enqueue_on_commit(task, ids, now=now)
 
 
 def recheck_session(*, session_id: int, now: datetime.datetime) -> int:
@@ -255,28 +257,28 @@ def recheck_session(*, session_id: int, now: datetime.datetime) -> int:
     rows = conflict_reminder_rows(conflicts_for_session(session_id=session_id), now=now)
     with transaction.atomic():
         record(rows)
-        transaction.on_commit(dispatch_pending)
+        transaction.on_commit(lambda: dispatch_pending(now=now))
     return len(rows)
 
 
-def queue_session_recheck(session_id: int) -> None:
+def queue_session_recheck(session_id: int, *, now: datetime.datetime | None = None) -> None:
     """Re-check all participants of a session after the transaction commits.
 
     Call it after a session is rescheduled (its times change) or re-published.
     """
     from .conflict_tasks import recheck_session as task
 
-    enqueue_on_commit(task, session_id)
+    enqueue_on_commit(task, session_id, now=now)
 
 
-def queue_person_recheck(person_id: int) -> None:
+def queue_person_recheck(person_id: int, *, now: datetime.datetime | None = None) -> None:
     """Re-check the person's conflicts after the current transaction commits.
 
     Call it after any write that changes a person's enrolments or schedule.
     """
     from .conflict_tasks import recheck_person as task
 
-    enqueue_on_commit(task, person_id)
+    enqueue_on_commit(task, person_id, now=now)
 
 
 # --------------------------------------------------------------------------
@@ -284,7 +286,7 @@ def queue_person_recheck(person_id: int) -> None:
 # --------------------------------------------------------------------------
 
 
-def _queue(ids: list[int]) -> int:
+def _queue(ids: list[int], *, now: datetime.datetime | None = None) -> int:
     """Queue the ids in batches; return how many were queued.
 
     With the broker down the rows simply stay pending: the sweeper queues them
@@ -293,20 +295,20 @@ def _queue(ids: list[int]) -> int:
     from .conflict_tasks import send_reminders
 
     for start in range(0, len(ids), BATCH_SIZE):
-        if not enqueue(send_reminders, ids[start : start + BATCH_SIZE]):
+        if not enqueue(send_reminders, ids[start : start + BATCH_SIZE], now=now):
             logger.warning("Broker unavailable, %s reminders left pending", len(ids) - start)
             return start
     return len(ids)
 
 
-def dispatch_pending() -> int:
-    """Queue the rows never tried yet; return how many."""
+def dispatch_pending(*, now: datetime.datetime | None = None) -> int:
+    """Queue the rows never tried yet; return how many (``now`` goes to tasks run here)."""
     ids = list(
         Reminder.objects.filter(status=Reminder.Status.PENDING, attempts=0)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return _queue(ids)
+    return _queue(ids, now=now)
 
 
 def sweep(*, now: datetime.datetime) -> int:
@@ -321,7 +323,7 @@ def sweep(*, now: datetime.datetime) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return _queue(ids)
+    return _queue(ids, now=now)
 
 
 def send_pending(*, now: datetime.datetime) -> dict:

@@ -101,6 +101,19 @@ def test_healthz_reports_database_and_broker(client):
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
 
 
+def test_healthz_reports_a_real_redis_broker(client):
+    import os
+
+    from tests.celery_harness import real_broker
+
+    url = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
+    with real_broker(url):
+        response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+
+
 def test_healthz_reports_a_broken_broker(client, settings):
     from asnportal.celery import app
 

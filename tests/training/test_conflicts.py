@@ -24,7 +24,8 @@ from training.conflicts import (
 )
 from training.models import ConflictResolution, Enrollment, TrainingSession
 
-pytestmark = pytest.mark.django_db
+# Fixed dates (7 December 2026 and around it): the clock is pinned a week before.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 NOW = local(2026, 12, 1, 8)
 
 

@@ -1,6 +1,7 @@
 """The conflict pages: list, switch, cancel, resolve, notifications, HR panel."""
 
 import pytest
+import time_machine
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -16,14 +17,14 @@ from training.conflicts import conflicts_for_person
 from training.models import ConflictResolution, Enrollment, Notification, Reminder
 
 pytestmark = pytest.mark.django_db
-NOW = local(2026, 12, 1, 8)
+# Fixed dates (7 December 2026 and around it): the clock stands still a week before.
+NOW = local(2026, 11, 30, 8)
 
 
 @pytest.fixture(autouse=True)
-def _frozen_now(monkeypatch):
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
+def _frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 @pytest.fixture

@@ -23,6 +23,9 @@ from training.hr import scheduling
 from training.models import TrainingSession
 from training.session_length import format_jp, length_jp
 
+# Fixed dates (7 December 2026 and around it): the clock is pinned a week before.
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 
 def _form(program, venue, **overrides):
     """Return the schedule form's data with the cost fields (empty unless overridden)."""

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from districts.models import CivilServant, ScheduleEntry
@@ -342,6 +343,6 @@ def test_a_commit_delivered_twice_writes_the_rows_once(hr_client, unit):
     job = ImportJob.objects.get()
     hr_client.post(reverse("training:hr-import-commit", args=[job.pk]))
 
-    import_jobs.run_commit(job_id=job.pk, actor_id=None)
+    import_jobs.run_commit(job_id=job.pk, actor_id=None, now=timezone.now())
 
     assert ScheduleEntry.objects.filter(civil_servant=person).count() == 1

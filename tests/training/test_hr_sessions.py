@@ -25,6 +25,9 @@ from tests.training.hr_helpers import session_form
 from training.hr import scheduling
 from training.models import AuditEntry, Reminder, TrainingSession
 
+# Fixed dates (7 December 2026 and around it): the clock is pinned a week before.
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 
 @pytest.mark.django_db
 def test_session_create_in_district_zone_as_draft(hr_client, officer):
@@ -461,3 +464,38 @@ def test_session_calendar_gives_a_phone_a_list_of_days_not_the_grid(hr_client):
     assert listed.count("list-group-item") == 1
     assert 'class="table-responsive d-none d-md-block"' in page
     assert "Tidak ada sesi yang cocok." in empty.content.decode()
+
+
+@pytest.mark.django_db
+def test_session_in_a_year_without_holiday_data_is_scheduled_with_a_note(hr_client):
+    program, venue = ProgramFactory(), VenueFactory()
+
+    response = hr_client.post(
+        reverse("training:hr-session-create"),
+        session_form(program, venue, date="2028-02-29"),
+        follow=True,
+    )
+
+    session = TrainingSession.objects.get()
+    assert session.start == local(2028, 2, 29, 8)
+    assert [str(message) for message in response.context["messages"]][-1:] == [
+        "Hari libur tahun 2028 (libur nasional dan cuti bersama) belum dimuat, sehingga hari "
+        "libur pada tahun 2028 belum dapat diperingatkan. Mintalah administrator memuatnya: "
+        "tambahkan districts/data/holidays/2028.csv lalu jalankan “python manage.py "
+        "load_holidays 2028”, atau isi di menu Hari libur pada halaman admin."
+    ]
+    edit = hr_client.get(reverse("training:hr-session-edit", args=[session.pk]))
+    assert "Hari libur tahun 2028" in edit.content.decode()
+    assert 'id="holiday-data-notes"' in edit.content.decode()
+
+
+@pytest.mark.django_db
+def test_session_in_a_year_with_holiday_data_has_no_holiday_data_note(hr_client):
+    program, venue = ProgramFactory(), VenueFactory()
+
+    response = hr_client.post(
+        reverse("training:hr-session-create"), session_form(program, venue), follow=True
+    )
+
+    assert TrainingSession.objects.count() == 1
+    assert not any("Hari libur tahun" in str(m) for m in response.context["messages"])

@@ -16,6 +16,9 @@ from tests.factories import (
 from training.hr.warnings import Kind, outside_working_hours, session_warnings
 from training.models import TrainingSession
 
+# Fixed dates (7 December 2026 and around it): the clock is pinned a week before.
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 # The existing session runs Monday 7 December 2026, 08.00-12.00 WIB.
 OVERLAP_CASES = {
     "exact": ((8, 0), (12, 0), True),

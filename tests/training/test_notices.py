@@ -24,7 +24,8 @@ from training.hr import scheduling
 from training.models import Enrollment, Reminder, TrainingSession
 from training.selfservice import ical
 
-pytestmark = pytest.mark.django_db
+# Fixed dates (7 December 2026 and around it): the clock is pinned a week before.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ from training.conflicts import conflicts_for_person
 from training.models import ConflictResolution, Enrollment, Notification, Reminder, TrainingSession
 from training.notifications import services
 
-pytestmark = pytest.mark.django_db
+# Fixed dates (7 December 2026 and around it): the clock is pinned a week before.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 # Sessions in the fixtures are on Monday 7 December 2026, 08.00-12.00 WIB.
 NOW = local(2026, 12, 1, 8)
 ESCALATION_TIME = local(2026, 12, 5, 8)
@@ -433,7 +434,7 @@ def test_broker_outage_leaves_rows_pending_then_sweeper_sends_once(
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(send_reminders, "delay", broker_down)
+    monkeypatch.setattr(send_reminders, "apply_async", broker_down)
     scan(django_capture_on_commit_callbacks)
     assert set(Reminder.objects.values_list("status", flat=True)) == {"pending"}
     assert mail.outbox == []
@@ -519,3 +520,36 @@ def test_one_day_reminder_counts_days_in_the_sessions_own_zone():
     record_and_send(now=local(2026, 12, 7, 0, 30, tz=papua))
 
     assert [m.subject for m in mail.outbox] == [f"Hari ini: {enrollment.session.program.title}"]
+
+
+def test_recheck_people_with_no_upcoming_enrolment_records_nothing(
+    django_capture_on_commit_callbacks,
+):
+    # A roster import of staff who are in no upcoming session: nothing to check.
+    idle = CivilServantFactory()
+    past = EnrollmentFactory(
+        session__start=NOW - datetime.timedelta(days=7),
+        session__end=NOW - datetime.timedelta(days=7, hours=-4),
+    )
+    ScheduleEntryFactory(civil_servant=idle)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        found = reminders.recheck_people(person_ids=[idle.pk, past.civil_servant_id], now=NOW)
+
+    assert found == 0
+    assert not Reminder.objects.exists()
+
+
+def test_queued_recheck_of_people_passes_the_callers_clock_to_the_eager_task(
+    clash, django_capture_on_commit_callbacks
+):
+    enrollment, _entry = clash
+    later = NOW + datetime.timedelta(days=30)  # after the session: nothing is due any more
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.queue_people_recheck([enrollment.civil_servant_id], now=later)
+    assert not Reminder.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.queue_people_recheck([enrollment.civil_servant_id], now=NOW)
+    assert Reminder.objects.filter(kind="conflict", status="sent").count() == 1

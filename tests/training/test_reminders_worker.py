@@ -8,18 +8,19 @@ see ``tests/celery_harness.py``).
 import datetime
 import os
 import signal
-import time
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tests.celery_harness import running_worker, wait_for
+from tests.celery_harness import changes_within, running_worker, wait_for, wait_until_drained
 from tests.factories import (
     CivilServantFactory,
     EnrollmentFactory,
     ScheduleEntryFactory,
     SessionFactory,
+    at,
+    next_working_day,
 )
 from training import reminders
 from training.conflict_tasks import scan_conflicts
@@ -40,7 +41,10 @@ def worker(smtp_sink, worker_database):
 
 
 def make_clashes(count: int, *, days_ahead: int) -> None:
-    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=days_ahead)
+    # A working day, so that no holiday adds a clash of its own. Eight days or more
+    # ahead is past the 7-day reminder, and even after a long holiday (cuti bersama
+    # around Idul Fitri) still inside the 14-day scan.
+    start = at(next_working_day(days=days_ahead), 8)
     session = SessionFactory(start=start, end=start + datetime.timedelta(hours=4), capacity=50)
     for _ in range(count):
         person = CivilServantFactory()
@@ -52,13 +56,25 @@ def make_clashes(count: int, *, days_ahead: int) -> None:
         )
 
 
+def outbox():
+    """Return the reminders' state: what a late duplicate would change."""
+    return list(Reminder.objects.order_by("pk").values_list("pk", "status", "attempts", "sent_at"))
+
+
+def unsent() -> bool:
+    return not Reminder.objects.filter(
+        status__in=[Reminder.Status.PENDING, Reminder.Status.SENDING]
+    ).exists()
+
+
 def test_conflict_reaches_smtp_exactly_once_through_worker(worker, smtp_sink):
-    make_clashes(1, days_ahead=10)
+    make_clashes(1, days_ahead=8)
 
     scan_conflicts.delay()
     assert wait_for(lambda: len(smtp_sink.messages) >= 1)
     scan_conflicts.delay()  # a second beat
-    time.sleep(3)
+    assert wait_until_drained(worker.broker, lambda: Reminder.objects.exists() and unsent())
+    assert changes_within(lambda: (outbox(), smtp_sink.reminder_ids())) is None
 
     reminder = Reminder.objects.get()
     assert (reminder.kind, reminder.status) == (Reminder.Kind.CONFLICT, Reminder.Status.SENT)
@@ -67,7 +83,7 @@ def test_conflict_reaches_smtp_exactly_once_through_worker(worker, smtp_sink):
 
 
 def test_worker_killed_mid_batch_still_one_email_per_reminder(worker, smtp_sink):
-    make_clashes(8, days_ahead=10)
+    make_clashes(8, days_ahead=8)
     smtp_sink.kill_on = 4
     smtp_sink.on_kill = lambda: os.killpg(worker.process.pid, signal.SIGKILL)
 
@@ -78,11 +94,13 @@ def test_worker_killed_mid_batch_still_one_email_per_reminder(worker, smtp_sink)
     assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 3
     assert Reminder.objects.filter(status=Reminder.Status.SENDING).count() == 5
 
+    lost = worker.broker.hlen("unacked")  # the killed worker's batch, never acknowledged
     worker.start()
     stale = datetime.timedelta(seconds=settings.REMINDER_STALE_SECONDS + 1)
     reminders.sweep(now=timezone.now() + stale)
     assert wait_for(lambda: len(smtp_sink.messages) >= 8)
-    time.sleep(2)
+    assert wait_until_drained(worker.broker, unsent, lost=lost)
+    assert changes_within(lambda: (outbox(), smtp_sink.reminder_ids())) is None
 
     ids = [str(pk) for pk in Reminder.objects.order_by("pk").values_list("pk", flat=True)]
     assert len(ids) == 8

@@ -7,6 +7,9 @@ from tests.factories import PASSWORD, CivilServantFactory, ScheduleEntryFactory,
 from tests.training.selfservice_helpers import days_ahead
 from training.models import Enrollment
 
+# Sessions a few days from today: no shipped holiday may add a clash there.
+pytestmark = pytest.mark.usefixtures("without_shipped_holidays")
+
 
 def _login(page, nip: str) -> None:
     # The navbar holds the language switch form too: aim at the login form itself.

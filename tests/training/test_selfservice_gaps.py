@@ -22,7 +22,8 @@ from tests.factories import (
 from tests.training.selfservice_helpers import days_ahead
 from training.selfservice import selectors
 
-pytestmark = pytest.mark.django_db
+# Sessions a few days from today: the tests decide which of those days are holidays.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_shipped_holidays")]
 
 PUBLIC = "https://pelatihan.example.go.id"
 

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from districts.localtime import local_year
 from districts.models import CivilServant, WorkUnit
 from training.models import TrainingProgram
 
@@ -36,14 +37,20 @@ class Criteria:
     kind: str = ""
     program_id: int | None = None
     asn_type: str = ""
+    # The zone whose 1 January starts the year: the viewer's districts' (see viewer_zone).
+    time_zone: str = settings.TIME_ZONE
+
+    @property
+    def this_year(self) -> int:
+        return local_year(self.now, self.time_zone)
 
     @property
     def year_start(self) -> datetime.datetime:
-        return datetime.datetime(self.year, 1, 1, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        return datetime.datetime(self.year, 1, 1, tzinfo=zoneinfo.ZoneInfo(self.time_zone))
 
     @property
     def year_end(self) -> datetime.datetime:
-        return datetime.datetime(self.year + 1, 1, 1, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        return datetime.datetime(self.year + 1, 1, 1, tzinfo=zoneinfo.ZoneInfo(self.time_zone))
 
     @property
     def is_unfiltered(self) -> bool:
@@ -96,6 +103,12 @@ class Criteria:
         return query
 
 
+def viewer_zone(zones) -> str:
+    """Return the zone of a viewer's districts when they share one, else the portal's."""
+    zones = set(zones)
+    return zones.pop() if len(zones) == 1 else settings.TIME_ZONE
+
+
 class DashboardFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR)
     district = forms.TypedChoiceField(label=_("District"), coerce=int, required=False)
@@ -105,13 +118,15 @@ class DashboardFilterForm(forms.Form):
     asn = forms.ChoiceField(label=capfirst(_("ASN type")), required=False)
 
     def __init__(self, data, *, viewer: Viewer, now: datetime.datetime):
+        places = list(viewer.districts().order_by("name").values_list("pk", "name", "time_zone"))
+        districts = [(pk, name) for pk, name, _zone in places]
+        self.time_zone = viewer_zone(zone for _pk, _name, zone in places)
         data = data.copy()
-        data.setdefault("year", str(now.year))
+        data.setdefault("year", str(local_year(now, self.time_zone)))
         super().__init__(data)
         self.viewer = viewer
         self.now = now
         everything = [("", _("All"))]
-        districts = list(viewer.districts().order_by("name").values_list("pk", "name"))
         chosen_district = self._chosen_district({pk for pk, _name in districts})
         self.fields["district"].choices = everything + districts
         unit_ids = None
@@ -167,10 +182,9 @@ class DashboardFilterForm(forms.Form):
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
-        if year > self.now.year + 1:
-            raise forms.ValidationError(
-                _("Choose a year up to %(year)s.") % {"year": self.now.year + 1}
-            )
+        latest = local_year(self.now, self.time_zone) + 1
+        if year > latest:
+            raise forms.ValidationError(_("Choose a year up to %(year)s.") % {"year": latest})
         return year
 
     def _chosen_district(self, allowed: set[int]) -> int | None:
@@ -192,4 +206,5 @@ class DashboardFilterForm(forms.Form):
             kind=data.get("kind") or "",
             program_id=data.get("program") or None,
             asn_type=data.get("asn") or "",
+            time_zone=self.time_zone,
         )

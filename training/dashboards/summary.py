@@ -15,9 +15,11 @@ page how old it is, and otherwise computes live.
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from districts.localtime import local_year
 from districts.models import District
 from districts.scoping import Scope
 
@@ -100,14 +102,15 @@ def snapshot(viewer: Viewer, year: int, now: datetime.datetime) -> Snapshot | No
     return fresh(cache.get(key), now) if key else None
 
 
-def _viewers() -> list[Viewer]:
+def _viewers() -> list[tuple[Viewer, str]]:
+    """Return the viewers whose dashboards are kept, each with the zone of its year."""
     admin = Viewer(
         role=ADMIN, scope=Scope(is_admin=True, include_subtree=False, include_self=False), roles=()
     )
-    result = [admin]
-    for pk in District.objects.order_by("pk").values_list("pk", flat=True):
+    result = [(admin, settings.TIME_ZONE)]
+    for pk, zone in District.objects.order_by("pk").values_list("pk", "time_zone"):
         scope = Scope(hr_district_ids=frozenset({pk}), include_subtree=False, include_self=False)
-        result.append(Viewer(role=HR, scope=scope, roles=()))
+        result.append((Viewer(role=HR, scope=scope, roles=()), zone))
     return result
 
 
@@ -117,11 +120,13 @@ def refresh_snapshots(*, now: datetime.datetime) -> int:
 
     refresh_conflicts(now=now)
     count = 0
-    for viewer in _viewers():
-        board = Dashboard(Criteria(viewer=viewer, year=now.year, now=now))
+    for viewer, zone in _viewers():
+        # This year where the viewer's district is (the admin's: the portal's zone).
+        year = local_year(now, zone)
+        board = Dashboard(Criteria(viewer=viewer, year=year, now=now, time_zone=zone))
         parts = {name: getattr(board, name) for name in SNAPSHOT_PARTS}
         cache.set(
-            snapshot_key(viewer, now.year),
+            snapshot_key(viewer, year),
             Snapshot(computed_at=now, parts=parts),
             timeout=int(MAX_AGE.total_seconds()) * 2,
         )

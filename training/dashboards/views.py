@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from districts.localtime import format_datetime
+from districts.localtime import format_datetime, local_year
 from districts.models import CivilServant
 from training.selectors import jp_progress
 
@@ -24,8 +24,8 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 def _form(request):
     viewer = viewer_for(request.user, request.GET.get("as") or None)
-    # Local time, so that the default year turns at 00.00 WIB, not 07.00.
-    return DashboardFilterForm(request.GET, viewer=viewer, now=timezone.localtime())
+    # The form takes the year in the zone of the viewer's districts (00.00 WITA in a WITA one).
+    return DashboardFilterForm(request.GET, viewer=viewer, now=timezone.now())
 
 
 def _charts(dashboard: Dashboard, tables: dict) -> dict:
@@ -59,7 +59,7 @@ def _charts(dashboard: Dashboard, tables: dict) -> dict:
 def _board(criteria, **kwargs) -> Dashboard:
     """Return the dashboard, from the refreshed summary for the unfiltered current year."""
     snapshot = None
-    if criteria.is_unfiltered and criteria.year == criteria.now.year:
+    if criteria.is_unfiltered and criteria.year == criteria.this_year:
         snapshot = summary.snapshot(criteria.viewer, criteria.year, criteria.now)
     return Dashboard(criteria, snapshot=snapshot, **kwargs)
 
@@ -161,9 +161,10 @@ def person(request, pk: int):
     person = viewer.scope.get_or_404(
         CivilServant.objects.select_related("work_unit", "district", "supervisor"), pk=pk
     )
-    now = timezone.localtime()
+    # This year where the person works: 1 January starts at 00.00 in their district's zone.
+    this_year = local_year(timezone.now(), person.district.time_zone)
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and FIRST_YEAR <= int(year) <= now.year + 1 else now.year
+    year = int(year) if year.isdigit() and FIRST_YEAR <= int(year) <= this_year + 1 else this_year
     return render(
         request,
         "training/dashboards/person.html",

@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asnportal.tasks import enqueue_on_commit
@@ -97,7 +96,7 @@ def run_preview(*, job_id: int) -> None:
     )
 
 
-def request_commit(*, job: ImportJob, actor) -> bool:
+def request_commit(*, job: ImportJob, actor, now: datetime.datetime) -> bool:
     """Claim a previewed job for committing; commit now or queue it. Return False if taken."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
         status=ImportJob.Status.COMMITTING, processed_rows=0
@@ -107,13 +106,13 @@ def request_commit(*, job: ImportJob, actor) -> bool:
     if job.total_rows > BACKGROUND_ROWS:
         from .tasks import commit_import
 
-        enqueue_on_commit(commit_import, job.pk, actor.pk, run_here_if_down=True)
+        enqueue_on_commit(commit_import, job.pk, actor.pk, run_here_if_down=True, now=now)
     else:
-        run_commit(job_id=job.pk, actor_id=actor.pk)
+        run_commit(job_id=job.pk, actor_id=actor.pk, now=now)
     return True
 
 
-def run_commit(*, job_id: int, actor_id: int | None) -> None:
+def run_commit(*, job_id: int, actor_id: int | None, now: datetime.datetime) -> None:
     """Write the accepted rows of a claimed job in one transaction, or nothing.
 
     The job row stays locked while it is written, so a task delivered twice
@@ -130,7 +129,7 @@ def run_commit(*, job_id: int, actor_id: int | None) -> None:
                 if job.kind == ImportJob.Kind.PERSONNEL:
                     _commit_personnel(job.district, rows)
                 else:
-                    _commit_schedule(rows, actor)
+                    _commit_schedule(rows, actor, now=now)
                 audit.record(
                     session=None,
                     district_id=job.district_id,
@@ -141,7 +140,7 @@ def run_commit(*, job_id: int, actor_id: int | None) -> None:
                 ImportJob.objects.filter(pk=job.pk).update(
                     status=ImportJob.Status.COMMITTED,
                     processed_rows=len(rows),
-                    committed_at=timezone.now(),
+                    committed_at=now,
                 )
         except (ValidationError, DatabaseError) as exc:
             reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
@@ -204,7 +203,7 @@ def _commit_personnel(district: District, rows: list[dict]) -> None:
             person.save(update_fields=["supervisor"])
 
 
-def _commit_schedule(rows: list[dict], actor) -> None:
+def _commit_schedule(rows: list[dict], actor, *, now: datetime.datetime) -> None:
     for row in rows:
         values = row["values"]
         entry = ScheduleEntry(
@@ -223,4 +222,4 @@ def _commit_schedule(rows: list[dict], actor) -> None:
             raise _row_error(row, exc) from exc
         entry.save()
     # The new shifts may clash with sessions the people are enrolled in.
-    reminders.queue_people_recheck(row["values"]["civil_servant_id"] for row in rows)
+    reminders.queue_people_recheck((row["values"]["civil_servant_id"] for row in rows), now=now)

@@ -213,7 +213,7 @@ def update_session(
         if moved:
             _notify(session, "rescheduled")
             # The new time may clash with the participants' duty schedules.
-            reminders.queue_session_recheck(session.pk)
+            reminders.queue_session_recheck(session.pk, now=now)
     return session
 
 

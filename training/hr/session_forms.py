@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from districts.models import Holiday
 from training.models import Instructor, TrainingProgram, TrainingSession, Venue
 from training.session_length import format_jp, length_jp
 
@@ -293,6 +294,40 @@ class SessionForm(forms.Form):
                 "length": format_jp(length),
                 "minutes": settings.MINUTES_PER_JP,
             }
+        ]
+
+    def holiday_notes(self) -> list[str]:
+        """Return a note for each year of the dates whose national holidays are not loaded.
+
+        Scheduling there works, but no holiday can be warned about until HR's
+        administrator loads that year's joint decree (libur nasional, cuti bersama).
+        """
+        if self.is_bound:
+            if not self.is_valid():
+                return []
+            starts = [start for start, _end in self.intervals()]
+        elif self.session is not None:
+            starts = [self.session.start]
+        else:
+            return []
+        zone = self.district.tzinfo if self.is_bound else self.session.district.tzinfo
+        years = sorted({start.astimezone(zone).year for start in starts})
+        loaded = set(
+            Holiday.objects.filter(district__isnull=True, date__year__in=years).values_list(
+                "date__year", flat=True
+            )
+        )
+        return [
+            _g(
+                "The holidays of %(year)s (national holidays and cuti bersama) are not loaded "
+                "yet, so no holiday in %(year)s can be warned about. Ask the administrator to "
+                "load them: add districts/data/holidays/%(year)s.csv and run "
+                "“python manage.py load_holidays %(year)s”, or enter them under Holidays in "
+                "the admin."
+            )
+            % {"year": year}
+            for year in years
+            if year not in loaded
         ]
 
     def intervals(self) -> list[tuple[datetime.datetime, datetime.datetime]]:

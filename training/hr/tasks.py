@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from asnportal.tasks import task_now
+
 
 @shared_task
 def notify_session_change(session_id: int, change: str) -> int:
@@ -18,7 +20,7 @@ def preview_import(job_id: int) -> None:
 
 
 @shared_task
-def commit_import(job_id: int, actor_id: int | None) -> None:
+def commit_import(job_id: int, actor_id: int | None, now: str | None = None) -> None:
     from .import_jobs import run_commit
 
-    run_commit(job_id=job_id, actor_id=actor_id)
+    run_commit(job_id=job_id, actor_id=actor_id, now=task_now(now))

@@ -70,7 +70,7 @@ def switch_session(
             raise EnrollmentError(
                 _("That session has just filled up; your enrolment is unchanged."), "full"
             )
-        queue_person_recheck(enrollment.civil_servant_id)
+        queue_person_recheck(enrollment.civil_servant_id, now=now)
     return new
 
 
@@ -80,7 +80,7 @@ def cancel(*, enrollment: Enrollment, actor: AbstractBaseUser | None, now: datet
         result = enrollment_service.cancel_enrollment(
             enrollment=enrollment, actor=actor, now=now, reason=str(_("Schedule clash"))
         )
-        queue_person_recheck(enrollment.civil_servant_id)
+        queue_person_recheck(enrollment.civil_servant_id, now=now)
     return result
 
 

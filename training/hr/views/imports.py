@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,6 +77,6 @@ def import_detail(request, pk):
 def import_commit(request, pk):
     scope = hr_scope(request)
     job = scope.get_or_404(ImportJob, pk=pk)
-    if not import_jobs.request_commit(job=job, actor=request.user):
+    if not import_jobs.request_commit(job=job, actor=request.user, now=timezone.now()):
         messages.error(request, _("This import is not ready to commit, or was committed already."))
     return redirect("training:hr-import", pk=job.pk)

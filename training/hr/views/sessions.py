@@ -110,13 +110,19 @@ def session_create(request):
                 request,
                 _("%(count)d session(s) scheduled as drafts.") % {"count": len(created)},
             )
-            for note in form.jp_notes():
+            for note in form.jp_notes() + form.holiday_notes():
                 messages.warning(request, note)
             return redirect("training:hr-session", pk=created[0].pk)
     return render(
         request,
         "training/hr/session_form.html",
-        {"form": form, "session": None, "warnings": found, "jp_notes": form.jp_notes()},
+        {
+            "form": form,
+            "session": None,
+            "warnings": found,
+            "jp_notes": form.jp_notes(),
+            "holiday_notes": form.holiday_notes(),
+        },
     )
 
 
@@ -181,13 +187,19 @@ def session_edit(request, pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("The session was saved."))
-            for note in form.jp_notes():
+            for note in form.jp_notes() + form.holiday_notes():
                 messages.warning(request, note)
             return redirect("training:hr-session", pk=session.pk)
     return render(
         request,
         "training/hr/session_form.html",
-        {"form": form, "session": session, "warnings": found, "jp_notes": form.jp_notes()},
+        {
+            "form": form,
+            "session": session,
+            "warnings": found,
+            "jp_notes": form.jp_notes(),
+            "holiday_notes": form.holiday_notes(),
+        },
     )
 
 
