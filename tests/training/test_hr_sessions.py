@@ -20,8 +20,8 @@ from tests.factories import (
     local,
 )
 from tests.training.hr_helpers import session_form
-from training.hr import scheduling
 from training.models import AuditEntry, Reminder, TrainingSession
+from training.services import scheduling
 
 
 @pytest.mark.django_db

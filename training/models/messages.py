@@ -9,21 +9,7 @@ from .enrolment import Enrollment
 
 
 class Reminder(models.Model):
-    """A message to send exactly once: recorded before it is sent."""
-
-    class Kind(models.TextChoices):
-        CONFLICT = "conflict", _("Conflict")
-        ESCALATION = "escalation", _("Escalation to supervisor")
-        BEFORE_7_DAYS = "before_7d", _("7 days before")
-        BEFORE_1_DAY = "before_1d", _("1 day before")
-        # Notices: told once after a change (the fingerprint names the change).
-        ENROLLED = "enrolled", _("Enrolment confirmation")
-        PROMOTED = "promoted", _("Waitlist promotion")
-        DECISION = "decision", _("Supervisor decision")
-        UNENROLLED = "unenrolled", _("Enrolment cancellation")
-        APPROVAL = "approval_ask", _("Approval request to supervisor")
-        RESCHEDULED = "rescheduled", _("Session rescheduled")
-        SESSION_CANCELLED = "sess_cancel", _("Session cancelled")
+    """An outbox row: one message to send exactly once, recorded before it is sent."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -33,7 +19,9 @@ class Reminder(models.Model):
         SKIPPED = "skipped", _("No longer needed")
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # A kind registered with the outbox by the feature that owns it
+    # (training.messages.outbox.kind); no list of kinds here to keep in step.
+    kind = models.CharField(max_length=12)
     fingerprint = models.CharField(max_length=64, blank=True)
     recipient = models.ForeignKey(CivilServant, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
