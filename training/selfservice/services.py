@@ -1,4 +1,4 @@
-"""Writes of the self-service area other than enrolment (see ``training.enrollment``)."""
+"""Writes of the self-service area other than enrolment (see ``training.services.enrollment``)."""
 
 import secrets
 

@@ -1,6 +1,6 @@
 """Writes on a session's roster: add people, attendance, completion and certificates.
 
-Seats are taken and freed only through ``training.enrollment`` (the one
+Seats are taken and freed only through ``training.services.enrollment`` (the one
 capacity-safe service); this module adds what HR does after that.
 """
 

@@ -2,7 +2,7 @@
 
 Found for a whole batch of enrolments at once (a reminder batch) with four
 queries, and matched by the conflict engine's pure core, so that the sessions
-offered are exactly those :func:`~training.conflicts.clashes_for_prospective`
+offered are exactly those :func:`~training.services.conflicts.clashes_for_prospective`
 would find free.
 """
 

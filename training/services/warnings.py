@@ -3,7 +3,7 @@
 All checks are set-based (one query per kind for every proposed occurrence)
 and decided by the conflict engine's pure core, :func:`training.overlap.find_overlaps`
 (half-open intervals ``[start, end)``: back-to-back is no clash), with the
-holidays of :func:`training.conflicts.holiday_intervals` (a holiday is the whole
+holidays of :func:`training.services.conflicts.holiday_intervals` (a holiday is the whole
 local day in the district's zone). A venue clash blocks saving; the others may
 be overridden with a reason.
 """

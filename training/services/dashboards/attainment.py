@@ -1,7 +1,7 @@
 """JP attainment: who reached their yearly target, who is close, who has none.
 
 One grouped query over the people in scope, each joined to the sum of their
-passed completions of the year (PPPK capped, ``training.jp``), answers the
+passed completions of the year (PPPK capped, ``training.services.jp``), answers the
 totals, the split by ASN type, the per-unit table and the JP distribution.
 A second query lists the people behind target, a third fetches their details.
 """
