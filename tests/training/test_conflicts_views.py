@@ -13,8 +13,8 @@ from tests.factories import (
     district,
     local,
 )
-from training.conflicts import conflicts_for_person
 from training.models import ConflictResolution, Enrollment, Notification, Reminder
+from training.services.conflicts import conflicts_for_person
 
 pytestmark = pytest.mark.django_db
 # Fixed dates (7 December 2026 and around it): the clock stands still a week before.

@@ -12,8 +12,8 @@ from openpyxl import Workbook
 
 from districts.models import CivilServant, ScheduleEntry
 from tests.factories import CivilServantFactory, WorkUnitFactory, district, hr_officer, make_nip
-from training.hr import import_jobs
 from training.models import AuditEntry, ImportJob
+from training.services import import_jobs
 
 HEADER = (
     "NIP;Nama;Gelar Depan;Gelar Belakang;Jenis Kelamin;Tanggal Lahir;Jenis ASN;"

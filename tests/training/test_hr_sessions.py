@@ -22,8 +22,8 @@ from tests.factories import (
     next_working_day,
 )
 from tests.training.hr_helpers import session_form
-from training.hr import scheduling
 from training.models import AuditEntry, Reminder, TrainingSession
+from training.services import scheduling
 
 # Fixed dates (7 December 2026 and around it): the clock is pinned a week before.
 pytestmark = pytest.mark.usefixtures("pinned_clock")

@@ -13,8 +13,8 @@ from tests.factories import (
     district,
     local,
 )
-from training.hr.warnings import Kind, outside_working_hours, session_warnings
 from training.models import TrainingSession
+from training.services.warnings import Kind, outside_working_hours, session_warnings
 
 # Fixed dates (7 December 2026 and around it): the clock is pinned a week before.
 pytestmark = pytest.mark.usefixtures("pinned_clock")

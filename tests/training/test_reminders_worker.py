@@ -22,9 +22,10 @@ from tests.factories import (
     at,
     next_working_day,
 )
-from training import reminders
-from training.conflict_tasks import scan_conflicts
+from training.messages import outbox
 from training.models import Reminder
+from training.services.reminders import Kind
+from training.services.tasks import scan_conflicts
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
 
@@ -56,7 +57,7 @@ def make_clashes(count: int, *, days_ahead: int) -> None:
         )
 
 
-def outbox():
+def outbox_state():
     """Return the reminders' state: what a late duplicate would change."""
     return list(Reminder.objects.order_by("pk").values_list("pk", "status", "attempts", "sent_at"))
 
@@ -74,10 +75,10 @@ def test_conflict_reaches_smtp_exactly_once_through_worker(worker, smtp_sink):
     assert wait_for(lambda: len(smtp_sink.messages) >= 1)
     scan_conflicts.delay()  # a second beat
     assert wait_until_drained(worker.broker, lambda: Reminder.objects.exists() and unsent())
-    assert changes_within(lambda: (outbox(), smtp_sink.reminder_ids())) is None
+    assert changes_within(lambda: (outbox_state(), smtp_sink.reminder_ids())) is None
 
     reminder = Reminder.objects.get()
-    assert (reminder.kind, reminder.status) == (Reminder.Kind.CONFLICT, Reminder.Status.SENT)
+    assert (reminder.kind, reminder.status) == (Kind.CONFLICT, Reminder.Status.SENT)
     assert smtp_sink.reminder_ids() == [str(reminder.pk)]
     assert smtp_sink.messages[0]["Subject"].startswith("Bentrok jadwal: ")
 
@@ -97,10 +98,10 @@ def test_worker_killed_mid_batch_still_one_email_per_reminder(worker, smtp_sink)
     lost = worker.broker.hlen("unacked")  # the killed worker's batch, never acknowledged
     worker.start()
     stale = datetime.timedelta(seconds=settings.REMINDER_STALE_SECONDS + 1)
-    reminders.sweep(now=timezone.now() + stale)
+    outbox.sweep(now=timezone.now() + stale)
     assert wait_for(lambda: len(smtp_sink.messages) >= 8)
     assert wait_until_drained(worker.broker, unsent, lost=lost)
-    assert changes_within(lambda: (outbox(), smtp_sink.reminder_ids())) is None
+    assert changes_within(lambda: (outbox_state(), smtp_sink.reminder_ids())) is None
 
     ids = [str(pk) for pk in Reminder.objects.order_by("pk").values_list("pk", flat=True)]
     assert len(ids) == 8

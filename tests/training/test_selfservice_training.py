@@ -18,8 +18,8 @@ from tests.factories import (
     SessionFactory,
 )
 from tests.training.selfservice_helpers import days_ahead
-from training.enrollment import cancel_enrollment, enroll
 from training.models import Enrollment, Feedback
+from training.services.enrollment import cancel_enrollment, enroll
 
 # Sessions a few days from today: the tests decide which of those days are holidays.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_shipped_holidays")]

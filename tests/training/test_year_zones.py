@@ -21,9 +21,9 @@ from tests.factories import (
     district,
     hr_officer,
 )
-from training.dashboards import summary
-from training.dashboards.access import viewer_for
-from training.hr import roster
+from training.services import roster
+from training.services.dashboards import store, summary
+from training.services.dashboards.access import viewer_for
 
 pytestmark = pytest.mark.django_db
 
@@ -127,9 +127,9 @@ def test_dashboard_summaries_are_kept_for_each_districts_year(wita, at_the_turn)
     summary.refresh_snapshots(now=TURN)
 
     wib_viewer, wita_viewer = viewer_for(wib_officer.user), viewer_for(wita_officer.user)
-    assert summary.snapshot(wib_viewer, 2026, TURN) is not None
-    assert summary.snapshot(wita_viewer, 2027, TURN) is not None
-    assert summary.snapshot(wita_viewer, 2026, TURN) is None
+    assert store.snapshot(wib_viewer, 2026, TURN) is not None
+    assert store.snapshot(wita_viewer, 2027, TURN) is not None
+    assert store.snapshot(wita_viewer, 2026, TURN) is None
 
 
 def test_certificate_numbers_start_again_with_the_districts_new_year(wita):
