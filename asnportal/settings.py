@@ -231,6 +231,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "training.dashboards.tasks.refresh_dashboard_summaries",
         "schedule": 5 * 60,
     },
+    "expire-import-jobs": {"task": "training.hr.tasks.expire_import_jobs", "schedule": 15 * 60},
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -22,3 +22,12 @@ def commit_import(job_id: int, actor_id: int | None) -> None:
     from .import_jobs import run_commit
 
     run_commit(job_id=job_id, actor_id=actor_id)
+
+
+@shared_task
+def expire_import_jobs() -> int:
+    from django.utils import timezone
+
+    from .import_jobs import expire_import_jobs
+
+    return expire_import_jobs(now=timezone.now())

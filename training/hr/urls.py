@@ -36,4 +36,5 @@ urlpatterns = [
     path("impor/", imports.import_list, name="hr-imports"),
     path("impor/<int:pk>/", imports.import_detail, name="hr-import"),
     path("impor/<int:pk>/simpan/", imports.import_commit, name="hr-import-commit"),
+    path("impor/<int:pk>/buang/", imports.import_discard, name="hr-import-discard"),
 ]
