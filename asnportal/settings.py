@@ -71,9 +71,10 @@ MIDDLEWARE = [
 ]
 RATELIMIT_VIEW = "districts.ratelimit.ratelimited"
 RATELIMIT_IP_META_KEY = "districts.ratelimit.client_ip"
-# How many reverse proxies (TLS terminators, load balancers) stand before the
-# portal: the client's address is read from X-Forwarded-For behind them.
-TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
+# Addresses or networks of the reverse proxies (TLS terminators, load
+# balancers) in front of the portal. X-Forwarded-For is believed only when
+# the request comes from one of them; from anyone else it is ignored.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 
 ROOT_URLCONF = "asnportal.urls"
 WSGI_APPLICATION = "asnportal.wsgi.application"
@@ -107,7 +108,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # Locally runserver opens a thread (and a connection) per request and never
+    # reuses it: a kept connection only fills PostgreSQL's slots. Production's
+    # workers reuse theirs, checked before each request.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+        "DATABASE_CONN_MAX_AGE", default=60 if PRODUCTION else 0
+    )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

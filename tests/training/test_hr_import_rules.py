@@ -166,7 +166,9 @@ def test_personnel_text_longer_than_the_model_allows_is_refused_not_cut(hr_clien
     assert errors_by_row(ImportJob.objects.get())[2] == [
         {
             "column": "Nama",
-            "message": "Pastikan nilai ini mengandung paling banyak 150 karakter (sekarang 151 karakter).",
+            "message": (
+                "Pastikan nilai ini mengandung paling banyak 150 karakter (sekarang 151 karakter)."
+            ),
         }
     ]
 

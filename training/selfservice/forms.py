@@ -169,6 +169,7 @@ class ScheduleEntryForm(forms.ModelForm):
             start=data.get("start"),
             end=data.get("end"),
         )
+        entry._state.adding = self.instance._state.adding  # an edit is not its own duplicate
         unique = next(
             c for c in ScheduleEntry._meta.constraints if c.name == "schedule_entry_not_duplicated"
         )
