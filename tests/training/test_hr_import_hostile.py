@@ -248,3 +248,19 @@ def test_reporting_line_under_an_unknown_supervisor_is_rejected_in_one_round(
             ),
         }
     ]
+
+
+def test_a_big_workbook_is_counted_not_read_within_the_request(hr_client, unit, monkeypatch):
+    person = [make_nip(1), "Ani", "", "", "P", "26-09-1986", "PNS", "III/a", "Staf", "", "KEC", ""]
+    rows = [hostile.row_xml(1, hostile.PERSONNEL_HEADER)]
+    rows += [hostile.row_xml(n, person) for n in range(2, 303)]
+    read = []
+    monkeypatch.setattr(
+        import_files._Workbook, "data_rows", lambda self, width: read.append(width) or iter(())
+    )
+
+    upload(hr_client, "besar.xlsx", hostile.xlsx(rows))  # the preview task waits for the commit
+
+    job = ImportJob.objects.get()
+    assert (job.status, job.total_rows) == ("previewing", 301)
+    assert read == []

@@ -24,7 +24,7 @@ from training import reminders
 from training.models import AuditEntry, ImportJob
 
 from . import audit, imports
-from .import_files import BACKGROUND_ROWS, read_table
+from .import_files import BACKGROUND_ROWS, count_rows, read_table
 
 SPECS = {
     ImportJob.Kind.PERSONNEL: (
@@ -63,21 +63,28 @@ def _table(job: ImportJob, data: bytes) -> list:
 
 
 def start_import(*, district: District, kind: str, name: str, data: bytes, actor) -> ImportJob:
-    """Check the file's shape and limits, store it, and preview it (in the background if big)."""
+    """Check the file's shape and limits, store it, and preview it (in the background if big).
+
+    Within the request only what is cheap is checked (size, header, rows
+    counted); a big file's rows are read by the background preview.
+    """
     name = CONTROL_CHARACTERS.sub("", name).strip()[:255] or "berkas"
     job = ImportJob(district=district, kind=kind, original_name=name, uploaded_by=actor)
-    table = _table(job, data)
+    columns, required, _preview = SPECS[kind]
+    rows = count_rows(name=name, data=data, columns=columns, required=required)
+    background = rows > BACKGROUND_ROWS
+    table = None if background else _table(job, data)
     with transaction.atomic():
-        job.total_rows = len(table)
+        job.total_rows = rows if background else len(table)
         job.file.save(name, ContentFile(data), save=False)
         job.full_clean()
         job.save()
-        if job.total_rows > BACKGROUND_ROWS:
+        if background:
             from .tasks import preview_import
 
             ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWING)
             enqueue_on_commit(preview_import, job.pk, run_here_if_down=True)
-    if job.total_rows <= BACKGROUND_ROWS:
+    if not background:
         run_preview(job_id=job.pk)
     job.refresh_from_db()
     return job
@@ -104,6 +111,7 @@ def run_preview(*, job_id: int) -> None:
             ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWING).update(
                 status=ImportJob.Status.PREVIEWED,
                 preview=preview,
+                total_rows=len(table),
                 processed_rows=len(table),
                 updated_at=timezone.now(),
             )
