@@ -84,6 +84,7 @@ def test_pages_of_every_role_run_without_a_violation(page):
     )
 
     page.goto(f"{page.base}{reverse('password_reset')}")
+    screenshot(page, "password-reset")
     page.goto(f"{page.base}{reverse('login')}")
     login(page, officer.nip)
     for name, args in [
@@ -98,6 +99,9 @@ def test_pages_of_every_role_run_without_a_violation(page):
     ]:
         page.goto(f"{page.base}{reverse(name, args=args)}")
         page.wait_for_load_state("networkidle")
+    screenshot(page, "hr-import-running")
+    page.goto(f"{page.base}{reverse('training:hr-people')}")
+    screenshot(page, "hr-people")
     page.goto(f"{page.base}/dasbor/")
     page.evaluate("() => { window.print = () => { window.printed = true; }; }")
     page.click("[data-print]")

@@ -80,3 +80,22 @@ def test_next_cannot_send_hr_elsewhere(hr_client):
     )
 
     assert response["Location"] == reverse("training:hr-people")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_hr_sends_a_link_from_a_phone(phone_page):
+    from tests.conftest import login, screenshot
+
+    officer = hr_officer(district("mulyorejo"))
+    CivilServantFactory(name="Ani Lestari", email="ani@example.go.id")
+
+    login(phone_page, officer.nip)
+    phone_page.goto(f"{phone_page.base}{reverse('training:hr-people')}?q=Ani")
+    phone_page.click("text=Kirim tautan kata sandi")
+    phone_page.wait_for_load_state("networkidle")
+    screenshot(phone_page, "hr-people-phone")
+
+    assert "Tautan untuk memilih kata sandi baru sudah dikirim" in phone_page.content()
+    assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert AuditEntry.objects.filter(action="password_reset").count() == 1

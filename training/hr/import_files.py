@@ -17,7 +17,6 @@ import re
 import zipfile
 from collections.abc import Iterator
 
-from defusedxml import DefusedXmlException, ElementTree
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -113,8 +112,8 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         yield [cell.strip() for cell in row]
 
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW, _CELL = f"{_MAIN}row", f"{_MAIN}c"
+# A row element's start tag, with or without a namespace prefix (not <rowBreaks>).
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,19}:)?row[\s/>]")
 
 
 class _Workbook:
@@ -156,22 +155,23 @@ class _Workbook:
         return self._rows(min_row=2, max_row=None, width=width)
 
     def count_rows(self, limit: int) -> int:
-        """Count the sheet's row elements (blank ones too), up to ``limit``, without reading cells.
+        """Count the sheet's row elements (blank ones too), up to ``limit``, without parsing.
 
-        openpyxl turns every cell into Python values, ten seconds for 50,000
-        rows; counting the elements with the C parser takes a fraction of that.
+        openpyxl turns every cell into Python values (ten seconds for 50,000
+        rows); finding the ``<row`` tags in the unpacked bytes takes a fraction
+        of a second, and expands no entity.
         """
-        count = 0
+        count, tail = 0, b""
         try:
             with self.sheet._get_source() as source:
-                for _event, element in ElementTree.iterparse(source):
-                    if element.tag == _ROW:
-                        count += 1
-                        if count > limit:
-                            break
-                    if element.tag in (_ROW, _CELL):
-                        element.clear()
-        except (ElementTree.ParseError, DefusedXmlException, OSError, zipfile.BadZipFile) as exc:
+                while count <= limit and (chunk := source.read(1 << 20)):
+                    # A tag cut by the chunk's end is counted with the next chunk.
+                    data = tail + chunk
+                    cut = max(0, len(data) - 32)
+                    count += sum(1 for tag in _ROW_TAG.finditer(data) if tag.start() < cut)
+                    tail = data[cut:]
+                count += len(_ROW_TAG.findall(tail))
+        except (OSError, zipfile.BadZipFile, EOFError) as exc:
             raise _unreadable() from exc
         return count
 

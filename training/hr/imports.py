@@ -82,8 +82,11 @@ LEAVE_TYPE_ALIASES = {
     "di luar tanggungan negara": "cltn",
     "cuti di luar tanggungan negara": "cltn",
 }
-POSITION_TYPE_ALIASES = {"jpt utama": "jpt_utama", "jpt madya": "jpt_madya"}
-POSITION_TYPE_ALIASES["jpt pratama"] = "jpt_pratama"
+POSITION_TYPE_ALIASES = {
+    "jpt utama": "jpt_utama",
+    "jpt madya": "jpt_madya",
+    "jpt pratama": "jpt_pratama",
+}
 
 
 @functools.cache
@@ -151,14 +154,14 @@ class _Row:
         if not any(error["column"] == column for error in self.errors):
             self.errors.append({"column": column, "message": str(message)})
 
-    def text(self, model, field: str, column: str | None = None) -> str:
+    def text(self, model, field: str) -> str:
         """Return the cell for ``field``, checked by the model field's own validators."""
-        value = self.raw.get(column or field, "").strip()
+        value = self.raw.get(field, "").strip()
         if value:
             try:
                 model._meta.get_field(field).run_validators(value)
             except ValidationError as exc:
-                self.error(column or field, " ".join(exc.messages))
+                self.error(field, " ".join(exc.messages))
         return value
 
     def as_json(self, action: str) -> dict:
@@ -408,7 +411,7 @@ def preview_schedule(*, district: District, table: list[tuple[int, dict]], progr
         end = _moment(row, "end", zone)
         if start and end and end <= start:
             row.error("end", _("The end must be after the start."))
-        note = row.text(ScheduleEntry, "note", "note")
+        note = row.text(ScheduleEntry, "note")
         key = (nip, kind, start, end)
         if not row.errors and key in seen:
             row.error("start", _("The same entry is also in row %(row)d.") % {"row": seen[key]})
