@@ -87,7 +87,10 @@ def xlsx(rows_xml, *, dimension: str | None = None) -> bytes:
     )
     if dimension:
         head += f'<dimension ref="{dimension}"/>'
-    sheet = head + "<sheetData>" + "".join(rows_xml) + "</sheetData></worksheet>"
+    return _package(head + "<sheetData>" + "".join(rows_xml) + "</sheetData></worksheet>")
+
+
+def _package(sheet: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -129,6 +132,19 @@ def lying_dimension() -> tuple[str, bytes]:
             )
         )
     return "dimensi-bohong.xlsx", xlsx(rows, dimension="A1:F1")
+
+
+def entity_bomb() -> tuple[str, bytes]:
+    """ "Billion laughs": ten levels of entities, each ten of the one below, in the sheet."""
+    levels = ['<!ENTITY lol0 "lol">']
+    levels += [f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)]
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE worksheet [' + "".join(levels) + "]>"
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    return "bom-entitas.xlsx", _package(sheet)
 
 
 def xlsx_header_only() -> tuple[str, bytes]:

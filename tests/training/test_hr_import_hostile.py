@@ -61,6 +61,7 @@ REFUSED = {
     ),
     "xlsx_empty": (hostile.xlsx_empty, "Berkas kosong."),
     "not_a_workbook": (hostile.not_a_workbook, "Berkas bukan buku kerja XLSX yang dapat dibaca."),
+    "entity_bomb": (hostile.entity_bomb, "Berkas bukan buku kerja XLSX yang dapat dibaca."),
     "truncated_workbook": (
         hostile.truncated_workbook,
         "Berkas bukan buku kerja XLSX yang dapat dibaca.",
