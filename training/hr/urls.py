@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import exports, imports, places, programs, roster, sessions
+from .views import exports, imports, people, places, programs, roster, sessions
 
 urlpatterns = [
     path("program/", programs.program_list, name="hr-programs"),
@@ -33,7 +33,10 @@ urlpatterns = [
     path("sesi/<int:pk>/kehadiran/", roster.attendance, name="hr-attendance"),
     path("sesi/<int:pk>/kelulusan/", roster.completion, name="hr-completion"),
     path("sesi/<int:pk>/unduh.<slug:fmt>", exports.roster_export, name="hr-roster-export"),
+    path("pegawai/", people.people_list, name="hr-people"),
+    path("pegawai/<int:pk>/atur-sandi/", people.person_send_reset, name="hr-person-reset"),
     path("impor/", imports.import_list, name="hr-imports"),
     path("impor/<int:pk>/", imports.import_detail, name="hr-import"),
     path("impor/<int:pk>/simpan/", imports.import_commit, name="hr-import-commit"),
+    path("impor/<int:pk>/buang/", imports.import_discard, name="hr-import-discard"),
 ]
