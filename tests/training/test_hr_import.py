@@ -268,16 +268,17 @@ def test_import_preview_of_a_lost_file_fails_with_a_message(officer):
 def test_imported_shift_over_an_enrolled_session_records_a_conflict_reminder(
     hr_client, unit, django_capture_on_commit_callbacks
 ):
-    from tests.factories import EnrollmentFactory, SessionFactory, local
+    from tests.factories import EnrollmentFactory, SessionFactory, session_day
     from training.models import Reminder
 
     person = CivilServantFactory(work_unit=unit)
-    session = SessionFactory(start=local(2026, 12, 7, 8), end=local(2026, 12, 7, 12))
+    session = SessionFactory()  # 08.00-12.00 on session_day(): upcoming on any date
     enrollment = EnrollmentFactory(session=session, civil_servant=person)
+    day = f"{session_day():%d-%m-%Y}"
     content = "\n".join(
         [
             "NIP,Jenis,Jenis Cuti,Mulai,Selesai,Keterangan",
-            f"{person.nip},shift dinas,,07-12-2026 07.00,07-12-2026 14.00,Loket",
+            f"{person.nip},shift dinas,,{day} 07.00,{day} 14.00,Loket",
         ]
     ).encode()
     _upload(hr_client, "jadwal.csv", content, kind="schedule")
