@@ -51,6 +51,26 @@ def local(year, month, day, hour=0, minute=0, tz=JAKARTA) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, minute, tzinfo=tz)
 
 
+def next_working_day(after: datetime.date | None = None, *, days: int = 1) -> datetime.date:
+    """Return the first Monday-Friday at least ``days`` after ``after`` that is no loaded holiday.
+
+    ``after`` defaults to today in Asia/Jakarta (the zone of the four places), so
+    a date built with it is valid by construction whatever day the tests run.
+    """
+    from django.utils import timezone
+
+    day = (after or timezone.localdate(timezone=JAKARTA)) + datetime.timedelta(days=days)
+    holidays = set(Holiday.objects.filter(date__gte=day).values_list("date", flat=True))
+    while day.weekday() >= 5 or day in holidays:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def at(day: datetime.date, hour=0, minute=0, tz=JAKARTA) -> datetime.datetime:
+    """Return ``day`` at ``hour:minute`` in ``tz`` (Asia/Jakarta by default)."""
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=tz)
+
+
 def make_nip(
     n: int, *, gender: str = "male", birth=datetime.date(1986, 9, 26), asn_type: str = "PNS"
 ) -> str:

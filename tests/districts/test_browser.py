@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.conf import settings
 
 from tests.conftest import login, screenshot
 from tests.factories import CivilServantFactory, district, hr_officer
@@ -43,8 +46,12 @@ def test_seeded_demo_asn_logs_in_with_the_readme_nip_and_password(page):
     for slug in ("mulyorejo", "asemrowo", "plaju", "sawahlunto"):
         district(slug)  # a transactional test may run after a flush of the migration's data
     call_command("seed_demo")
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    spaced = re.search(r"spaces allowed, e\.g\. `([\d ]+)`", readme)[1]
+    row = rf"^\| [^|]+ \| ASN \| `{spaced.replace(' ', '')}` \| ([^,|]+)"
+    name = re.search(row, readme, re.M)[1]
 
-    login(page, "19830912 200706 2 158", password="PortalASN-2026")
+    login(page, spaced, password="PortalASN-2026")
 
-    assert page.locator("h1").inner_text() == "Selamat datang, Lia Sembiring"
+    assert page.locator("h1").inner_text() == f"Selamat datang, {name.strip()}"
     screenshot(page, "home-demo-asn")

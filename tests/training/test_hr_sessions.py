@@ -16,8 +16,10 @@ from tests.factories import (
     ScheduleEntryFactory,
     SessionFactory,
     VenueFactory,
+    at,
     district,
     local,
+    next_working_day,
 )
 from tests.training.hr_helpers import session_form
 from training.hr import scheduling
@@ -339,8 +341,7 @@ def test_session_capacity_cannot_drop_below_seats_taken(hr_client):
 
 @pytest.mark.django_db
 def test_session_larger_capacity_moves_the_waitlist_up_in_order(officer):
-    day = timezone.localdate() + datetime.timedelta(days=10)
-    session = SessionFactory(capacity=1, start=local(day.year, day.month, day.day, 8))
+    session = SessionFactory(capacity=1, start=at(next_working_day(days=10), 8))
     EnrollmentFactory(session=session)
     first = EnrollmentFactory(
         session=session, status="waitlisted", waitlisted_at=local(2026, 11, 1, 8)

@@ -1,7 +1,11 @@
 """Demo data for the four places: people, units, programs, sessions, schedules.
 
-Everything is generated from a fixed random seed, in one transaction, and
-only when the demo has not been seeded before, so a second run changes nothing.
+Everything is generated in one transaction, and only when the demo has not
+been seeded before, so a second run changes nothing. Each concept of each
+district (people, calendar, seats, shifts, absences) draws from its own
+generator, seeded by name: the people, NIPs, units, reporting lines, programs
+and logins are the same on every date and machine, and only the calendar
+follows the day of seeding (sessions on working days that are not holidays).
 
 The static material is in :mod:`.data`, the people and work units are built by
 :mod:`.people`, the training calendar by :mod:`.sessions`.
@@ -14,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 
 from districts.models import CivilServant, District, ScheduleEntry
 from districts.scoping import HR_GROUP
@@ -35,7 +40,7 @@ __all__ = [
 
 class DemoBuilder(PeopleBuilder, TrainingBuilder):
     def __init__(self, *, today: datetime.date, stdout=None):
-        self.rng = random.Random(2026)
+        self.people_rng = None
         self.today = today
         self.password_hash = make_password(DEMO_PASSWORD)
         self.nip_sequence = 0
@@ -43,11 +48,23 @@ class DemoBuilder(PeopleBuilder, TrainingBuilder):
         self.user_model = get_user_model()
         self.hr_group, _ = Group.objects.get_or_create(name=HR_GROUP)
 
+    def random_for(self, concept: str, district: District) -> random.Random:
+        """Return the generator of one concept of one district's demo data.
+
+        :mod:`random` hashes a string seed with SHA-512, so it gives the same
+        numbers on every machine and Python run (unlike ``hash()``).
+        """
+        return random.Random(f"asn-demo:{concept}:{district.slug}")
+
     def build(self):
         from districts.models import Holiday
 
-        holidays = set(Holiday.objects.values_list("date", flat=True))
         for district in District.objects.order_by("name"):
+            holidays = set(
+                Holiday.objects.filter(Q(district__isnull=True) | Q(district=district)).values_list(
+                    "date", flat=True
+                )
+            )
             self._build_district(district, holidays)
         # An administrator created before the demo (createsuperuser) keeps their password.
         if not self.user_model.objects.filter(username=ADMIN_USERNAME).exists():

@@ -18,7 +18,11 @@ from .data import (
 
 
 class PeopleBuilder:
-    """Builds a district's work units and staff (a mixin of :class:`~training.demo.DemoBuilder`)."""
+    """Builds a district's work units and staff (a mixin of :class:`~training.demo.DemoBuilder`).
+
+    Every draw comes from ``self.people_rng``, the district's own generator for
+    people, so names, NIPs and reporting lines never depend on the calendar.
+    """
 
     # -- people ---------------------------------------------------------------------------
     def _nip(
@@ -28,7 +32,7 @@ class PeopleBuilder:
         seq = f"{self.nip_sequence % 999 + 1:03d}"
         gender_digit = "1" if gender == "male" else "2"
         if asn_type == "PPPK":
-            middle = f"{appointed.year}{self.rng.randint(1, 9):02d}"
+            middle = f"{appointed.year}{self.people_rng.randint(1, 9):02d}"
         else:
             middle = f"{appointed:%Y%m}"
         return f"{birth:%Y%m%d}{middle}{gender_digit}{seq}"
@@ -50,32 +54,32 @@ class PeopleBuilder:
             age_band = (
                 (45, 56) if rank_band[0] >= 12 else (36, 55) if rank_band[0] >= 10 else (25, 50)
             )
-        gender = self.rng.choice(["male", "female"])
-        first = self.rng.choice(MALE_NAMES if gender == "male" else FEMALE_NAMES)
-        name = f"{first} {self.rng.choice(FAMILY_NAMES)}"
-        age = self.rng.randint(*age_band)
+        gender = self.people_rng.choice(["male", "female"])
+        first = self.people_rng.choice(MALE_NAMES if gender == "male" else FEMALE_NAMES)
+        name = f"{first} {self.people_rng.choice(FAMILY_NAMES)}"
+        age = self.people_rng.randint(*age_band)
         birth = datetime.date(
-            DEMO_PEOPLE_YEAR - age, self.rng.randint(1, 12), self.rng.randint(1, 28)
+            DEMO_PEOPLE_YEAR - age, self.people_rng.randint(1, 12), self.people_rng.randint(1, 28)
         )
         if asn_type == "CPNS":
             appointed = datetime.date(2025, 6, 1)
         elif asn_type == "PPPK":
-            appointed = datetime.date(self.rng.choice([2022, 2023, 2024]), 1, 1)
+            appointed = datetime.date(self.people_rng.choice([2022, 2023, 2024]), 1, 1)
         else:
             appointed = datetime.date(
-                birth.year + self.rng.randint(22, 28), self.rng.randint(1, 12), 1
+                birth.year + self.people_rng.randint(22, 28), self.people_rng.randint(1, 12), 1
             )
         nip = self._nip(birth, appointed, gender, asn_type)
         if asn_type == "PPPK":
-            rank = self.rng.choice(["V", "VII", "IX", "X"])
+            rank = self.people_rng.choice(["V", "VII", "IX", "X"])
         else:
             low, high = rank_band
-            rank = PNS_RANK_CODES[self.rng.randint(low, high)]
+            rank = PNS_RANK_CODES[self.people_rng.randint(low, high)]
         back = ""
         if titles and rank >= "III":
-            back = self.rng.choice(BACK_TITLES)
+            back = self.people_rng.choice(BACK_TITLES)
             if position_type in {"administrator", "jpt_pratama"}:
-                back = f"{back}, {self.rng.choice(MASTER_TITLES)}"
+                back = f"{back}, {self.people_rng.choice(MASTER_TITLES)}"
         user = self.user_model(
             username=nip,
             first_name=first,
@@ -106,10 +110,10 @@ class PeopleBuilder:
     def _staff(self, *, district, unit, supervisor, count, shift=False):
         people = []
         for _index in range(count):
-            roll = self.rng.random()
+            roll = self.people_rng.random()
             asn_type = "PPPK" if roll < 0.12 else "CPNS" if roll < 0.16 else "PNS"
             title = (
-                self.rng.choice(
+                self.people_rng.choice(
                     [
                         "Pengadministrasi Perkantoran",
                         "Pengolah Data dan Informasi",
@@ -120,7 +124,7 @@ class PeopleBuilder:
                     ]
                 )
                 if not shift
-                else self.rng.choice(
+                else self.people_rng.choice(
                     [
                         "Petugas Layanan Front Office",
                         "Operator Layanan Operasional",

@@ -16,6 +16,8 @@ from ..models import (
 )
 from .data import DEMO_SHIFT_NOTE, LEAVE_NOTES, PROGRAMS, UNIVERSITIES, DemoLogin
 
+COSTS = [None, 150000, 250000]
+
 
 class TrainingBuilder:
     """Builds a district's training calendar (a mixin of :class:`~training.demo.DemoBuilder`)."""
@@ -89,13 +91,13 @@ class TrainingBuilder:
         status,
         hr_user,
         holidays,
+        cost,
     ):
         day = self._working_day(day, holidays)
         start = self._local(district, day, start_hour)
         end = start + datetime.timedelta(hours=hours)
         if program.form == "nonklasikal":
             end = self._local(district, day + datetime.timedelta(days=4), 16)
-        cost = self.rng.choice([None, 150000, 250000])
         return TrainingSession.objects.create(
             program=program,
             district=district,
@@ -113,6 +115,13 @@ class TrainingBuilder:
         )
 
     def _build_district(self, district, holidays):
+        # One generator per concept: how many numbers one concept draws (which may
+        # follow the calendar) never shifts what another concept gets.
+        self.people_rng = self.random_for("people", district)
+        calendar = self.random_for("calendar", district)
+        seats = self.random_for("seats", district)
+        shifts = self.random_for("shifts", district)
+        absences = self.random_for("absences", district)
         everyone, shift_workers, head, hr = self._units_and_people(district)
         hr_user = hr.user
         programs, venues, instructors = self._programs(district, hr_user)
@@ -133,10 +142,11 @@ class TrainingBuilder:
                 TrainingSession.Status.COMPLETED,
                 hr_user,
                 holidays,
+                calendar.choice(COSTS),
             )
-            participants = self.rng.sample(everyone, 12)
+            participants = seats.sample(everyone, 12)
             for person in participants:
-                attended = self.rng.random() < 0.9
+                attended = seats.random() < 0.9
                 Enrollment.objects.create(
                     session=session,
                     civil_servant=person,
@@ -144,13 +154,13 @@ class TrainingBuilder:
                     status="completed" if attended else "no_show",
                 )
                 if attended:
-                    self._complete(person, session, hr_user)
+                    self._complete(person, session, hr_user, seats)
 
         # Coming three months: published sessions, a few drafts, enrolments.
         upcoming = []
         for week in range(12):
             program = programs[week % len(programs)]
-            day = self.today + datetime.timedelta(days=3 + 7 * week + self.rng.randint(0, 2))
+            day = self.today + datetime.timedelta(days=3 + 7 * week + calendar.randint(0, 2))
             morning = week % 2 == 0
             status = (
                 TrainingSession.Status.DRAFT if week >= 10 else TrainingSession.Status.PUBLISHED
@@ -163,10 +173,11 @@ class TrainingBuilder:
                 day,
                 8 if morning else 13,
                 4 if morning else 3,
-                self.rng.choice([10, 15, 20]),
+                calendar.choice([10, 15, 20]),
                 status,
                 hr_user,
                 holidays,
+                calendar.choice(COSTS),
             )
             upcoming.append(session)
 
@@ -175,7 +186,7 @@ class TrainingBuilder:
         # front-desk shift (below) overlaps.
         demo_person, demo_session = shift_workers[0], published[0]
         for session in published:
-            pool = self.rng.sample(everyone, min(len(everyone), session.capacity + 3))
+            pool = seats.sample(everyone, min(len(everyone), session.capacity + 3))
             if session is demo_session:
                 pool = [demo_person, *(person for person in pool if person != demo_person)]
             taken = 0
@@ -213,10 +224,12 @@ class TrainingBuilder:
         entries = []
         for person in shift_workers:
             for offset in range(0, 84, 2):
-                day = self.today + datetime.timedelta(days=offset + self.rng.randint(0, 1))
+                # Both numbers are drawn before a Sunday is skipped, so the day of
+                # seeding never changes how many numbers the next shifts get.
+                day = self.today + datetime.timedelta(days=offset + shifts.randint(0, 1))
+                morning = shifts.random() < 0.5
                 if day.weekday() == 6:
                     continue
-                morning = self.rng.random() < 0.5
                 start = self._local(district, day, 7 if morning else 14)
                 entries.append(
                     ScheduleEntry(
@@ -229,11 +242,11 @@ class TrainingBuilder:
                         entered_by=hr_user,
                     )
                 )
-        for person in self.rng.sample(everyone, 12):
+        for person in absences.sample(everyone, 12):
             day = self._working_day(
-                self.today + datetime.timedelta(days=self.rng.randint(5, 80)), holidays
+                self.today + datetime.timedelta(days=absences.randint(5, 80)), holidays
             )
-            leave_type = self.rng.choice(["tahunan", "sakit", "alasan_penting"])
+            leave_type = absences.choice(["tahunan", "sakit", "alasan_penting"])
             entries.append(
                 ScheduleEntry(
                     civil_servant=person,
@@ -246,9 +259,9 @@ class TrainingBuilder:
                     entered_by=person.user,
                 )
             )
-        for person in self.rng.sample(everyone, 8):
+        for person in absences.sample(everyone, 8):
             day = self._working_day(
-                self.today + datetime.timedelta(days=self.rng.randint(5, 80)), holidays
+                self.today + datetime.timedelta(days=absences.randint(5, 80)), holidays
             )
             entries.append(
                 ScheduleEntry(
@@ -287,9 +300,11 @@ class TrainingBuilder:
         """Add a session of the same program, with seats, that the person's schedule allows.
 
         The demo civil servant's clash then has a one-click way out. No random
-        numbers are drawn here, so the rest of the demo stays as it was.
+        numbers are drawn here, so the rest of the demo stays as it was. The
+        venue must be free too (PostgreSQL refuses overlapping sessions in it).
         """
         busy = list(ScheduleEntry.objects.filter(civil_servant=person).values_list("start", "end"))
+        busy += TrainingSession.objects.filter(venue=session.venue).values_list("start", "end")
         local_day = session.start.astimezone(session.district.tzinfo).date()
         for offset in range(1, 30):
             day = self._working_day(local_day + datetime.timedelta(days=offset), holidays)
@@ -313,9 +328,9 @@ class TrainingBuilder:
             cost_basis=session.cost_basis,
         )
 
-    def _complete(self, person, session, hr_user):
+    def _complete(self, person, session, hr_user, seats):
         completion_date = session.end.astimezone(session.district.tzinfo).date()
-        passed = self.rng.random() < 0.92
+        passed = seats.random() < 0.92
         record = CompletionRecord(
             civil_servant=person,
             program=session.program,
@@ -323,7 +338,7 @@ class TrainingBuilder:
             district=session.district,
             completion_date=completion_date,
             jp_credited=session.program.jp_credited if passed else 0,
-            score=self.rng.randint(70, 98) if passed else self.rng.randint(40, 60),
+            score=seats.randint(70, 98) if passed else seats.randint(40, 60),
             passed=passed,
         )
         if passed:
