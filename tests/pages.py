@@ -266,21 +266,6 @@ def pages(world: World) -> list[Page]:
 # --- Building the world ------------------------------------------------------
 
 
-def next_working_day(after: datetime.date, days: int) -> datetime.date:
-    """Return the first Monday-Friday date at least ``days`` after ``after`` that is no holiday."""
-    from districts.models import Holiday
-
-    day = after + datetime.timedelta(days=days)
-    holidays = set(
-        Holiday.objects.filter(
-            date__gte=day, date__lte=day + datetime.timedelta(days=30)
-        ).values_list("date", flat=True)
-    )
-    while day.weekday() >= 5 or day in holidays:
-        day += datetime.timedelta(days=1)
-    return day
-
-
 def build_world(now: datetime.datetime | None = None) -> World:
     """Make, with the test factories, one of every object a page can point at.
 
@@ -303,8 +288,7 @@ def build_world(now: datetime.datetime | None = None) -> World:
     a, b = f.district("mulyorejo"), f.district("plaju")
 
     def at(days: int, hour: int) -> datetime.datetime:
-        day = next_working_day(today, days)
-        return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=f.JAKARTA)
+        return f.at(f.next_working_day(today, days=days), hour)
 
     hr_a, hr_b = f.hr_officer(a, name="Yusuf Utomo"), f.hr_officer(b, name="Sari Wijaya")
     boss = f.CivilServantFactory(district=a, name="Irfan Lubis", position_type="administrator")
