@@ -1,9 +1,11 @@
 """Catalogue and session page: what a person sees, their clashes, and enrolling from it."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
     CivilServantFactory,
@@ -269,12 +271,42 @@ def test_session_page_marks_resolved_conflict(client, person):
     assert "Sudah ditangani" in response.content.decode()
 
 
-@pytest.mark.parametrize("month", ["9999-12", "0001-01"])
+@pytest.mark.parametrize("month", ["9999-12", "1900-01", "0001-01"])
 def test_catalogue_out_of_range_month_is_refused_at_the_field(client, person, month):
+    SessionFactory(start=days_ahead(10), program__title="Mine")
+
     response = client.get(reverse("training:catalogue"), {"month": month})
 
     assert response.status_code == 200
     assert response.context["form"].errors["month"] == ["Bulan harus antara tahun 1970 dan 2100."]
+    html = response.content.decode()
+    assert 'name="month"' in html and "is-invalid" in html
+    assert "Perbaiki pencarian di atas untuk melihat sesi." in html
+    assert _titles(response) == []  # not every session, as if there were no filter
+
+
+@pytest.mark.parametrize(
+    ("status", "badge"),
+    [
+        ("approved", "Terdaftar"),
+        ("waitlisted", "Daftar tunggu"),
+        ("requested", "Menunggu persetujuan"),
+    ],
+    ids=["enrolled", "waitlisted", "awaiting_approval"],
+)
+def test_catalogue_badge_names_the_persons_own_state(client, person, status, badge):
+    session = SessionFactory(start=days_ahead(10), program__title="Mine")
+    EnrollmentFactory(
+        session=session,
+        civil_servant=person,
+        status=status,
+        waitlisted_at=timezone.now() if status == "waitlisted" else None,
+    )
+
+    response = client.get(reverse("training:catalogue"))
+
+    badges = re.findall(r'class="badge [^"]*my-status">([^<]*)<', response.content.decode())
+    assert badges == [badge]
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import dataclasses
 import datetime
 import zoneinfo
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from districts.models import CivilServant, District, ScheduleEntry
@@ -72,7 +72,10 @@ def catalogue(
     mine = _own(
         scope, Enrollment.objects.filter(session=OuterRef("pk"), status__in=Enrollment.ACTIVE)
     )
-    sessions = list(sessions.annotate(is_mine=Exists(mine)).order_by("start", "pk"))
+    # The person's own state (enrolled, awaiting approval, waitlisted) for the card's badge.
+    sessions = list(
+        sessions.annotate(my_status=Subquery(mine.values("status")[:1])).order_by("start", "pk")
+    )
     clashing = conflicts.clashing_session_ids(
         person_id=person.pk, session_ids=[s.pk for s in sessions]
     )

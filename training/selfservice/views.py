@@ -37,7 +37,11 @@ def catalogue(request):
     scope = scope_for(request.user)
     person = selectors.person_of(scope)
     form = CatalogueFilterForm(request.GET or None)
-    sessions = selectors.catalogue(person, scope=scope, now=timezone.now(), filters=form.filters())
+    sessions = []
+    if not form.is_bound or form.is_valid():  # a bad filter lists nothing, not everything
+        sessions = selectors.catalogue(
+            person, scope=scope, now=timezone.now(), filters=form.filters()
+        )
     return render(
         request,
         "training/selfservice/catalogue.html",
