@@ -15,7 +15,7 @@ from districts.models import CivilServant, District, ScheduleEntry
 from districts.scoping import Scope
 
 from .. import conflicts
-from ..enrollment import waitlist_position
+from ..enrollment import seats_left, waitlist_position
 from ..models import CompletionRecord, Enrollment, TrainingSession
 
 
@@ -229,3 +229,27 @@ def pending_requests(supervisor_id: int, *, now: datetime.datetime) -> QuerySet:
         .select_related("civil_servant", "session__program", "session__district")
         .order_by("session__start", "pk")
     )
+
+
+def cancel_consequence(enrollment: Enrollment) -> dict:
+    """Return what cancelling ``enrollment`` does to its seat, for the confirmation page.
+
+    ``kind`` is ``"to_waitlist"`` (the seat goes at once to the first of
+    ``waiting`` people), ``"freed"`` (the seat is free for anyone), ``"leave_waitlist"``
+    or ``"withdraw_request"``.
+    """
+    waiting = Enrollment.objects.filter(
+        session_id=enrollment.session_id, status=Enrollment.Status.WAITLISTED
+    ).count()
+    if enrollment.status == Enrollment.Status.WAITLISTED:
+        kind = "leave_waitlist"
+    elif enrollment.status == Enrollment.Status.REQUESTED:
+        kind = "withdraw_request"
+    else:
+        kind = "to_waitlist" if waiting else "freed"
+    return {
+        "kind": kind,
+        "waiting": waiting,
+        "seats_left": seats_left(enrollment.session),
+        "position": waitlist_position(enrollment),
+    }

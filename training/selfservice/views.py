@@ -101,10 +101,24 @@ _STATUS_MESSAGES = {
 
 
 @login_required
-@require_POST
 def cancel(request, pk: int):
+    """Ask first (GET: what happens to the seat), then cancel (POST)."""
     scope = scope_for(request.user).as_self()
-    enrollment = scope.get_or_404(Enrollment.objects.select_related("session"), pk=pk)
+    enrollment = scope.get_or_404(
+        Enrollment.objects.select_related("session__program", "session__district"), pk=pk
+    )
+    if request.method != "POST":
+        target = request.GET.get("next", "")
+        return render(
+            request,
+            "training/selfservice/cancel.html",
+            {
+                "enrollment": enrollment,
+                "session": enrollment.session,
+                "consequence": selectors.cancel_consequence(enrollment),
+                "next": target if _allowed(request, target) else "",
+            },
+        )
     try:
         enrollment_service.cancel_enrollment(
             enrollment=enrollment,
@@ -122,11 +136,13 @@ def cancel(request, pk: int):
 def _safe_next(request) -> str | None:
     """Return the posted ``next`` address if it stays on this site (no open redirect)."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    return target if _allowed(request, target) else None
+
+
+def _allowed(request, target: str) -> bool:
+    return bool(target) and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    )
 
 
 @login_required
