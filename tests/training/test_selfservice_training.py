@@ -157,6 +157,7 @@ def test_feedback_once_for_attendee(client, person):
 
     client.post(url, data)
     second = client.get(url)
+    again = client.post(url, {**data, "rating_content": "1", "comment": "Ganti"})
 
     feedback = Feedback.objects.get(enrollment=enrollment)
     assert (feedback.rating_content, feedback.rating_venue, feedback.comment) == (
@@ -164,7 +165,15 @@ def test_feedback_once_for_attendee(client, person):
         3,
         "Bermanfaat",
     )
-    assert second.status_code == 404
+    # Opened again: "already sent", with what was sent; a second post changes nothing.
+    html = second.content.decode()
+    assert second.status_code == 200
+    assert "Anda sudah mengirim umpan balik pada" in html
+    sent = re.search(r'id="feedback-sent">(.*?)</dl>', html, re.S).group(1)
+    values = [" ".join(v.split()) for v in re.findall(r"<dd[^>]*>(.*?)</dd>", sent, re.S)]
+    assert values == ["5 / 5", "4 / 5", "3 / 5", "5 / 5", "Bermanfaat"]
+    assert again.status_code == 200
+    assert Feedback.objects.get(enrollment=enrollment).comment == "Bermanfaat"
 
 
 def test_feedback_ratings_are_five_choices_on_one_line(client, person):

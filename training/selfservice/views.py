@@ -407,9 +407,17 @@ def feedback(request, pk: int):
         scope_for(request.user)
         .as_self()
         .get_or_404(
-            Enrollment.objects.select_related("session__program", "session__district"), pk=pk
+            Enrollment.objects.select_related("session__program", "session__district", "feedback"),
+            pk=pk,
         )
     )
+    sent = getattr(enrollment, "feedback", None)
+    if sent is not None:  # opened again after sending: say so, and show what was sent
+        return render(
+            request,
+            "training/selfservice/feedback_sent.html",
+            {"enrollment": enrollment, "sent": sent},
+        )
     if not selectors.feedback_allowed(enrollment):
         raise Http404
     form = FeedbackForm(request.POST or None, instance=Feedback(enrollment=enrollment))
