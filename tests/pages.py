@@ -401,6 +401,7 @@ def _values(certificate, person, fingerprint: str) -> dict:
         "token": [person.calendar_token],
         "fingerprint": [fingerprint],
         "fmt": ["csv", "xlsx"],
+        "kind": ["personnel", "schedule"],
         "key": [key for key in TABLE_KEYS if key != "budget"],
         "action": sorted(ACTIONS)[:1],
     }

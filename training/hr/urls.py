@@ -34,6 +34,7 @@ urlpatterns = [
     path("sesi/<int:pk>/kelulusan/", roster.completion, name="hr-completion"),
     path("sesi/<int:pk>/unduh.<slug:fmt>", exports.roster_export, name="hr-roster-export"),
     path("impor/", imports.import_list, name="hr-imports"),
+    path("impor/contoh/<slug:kind>.<slug:fmt>", imports.import_template, name="hr-import-template"),
     path("impor/<int:pk>/", imports.import_detail, name="hr-import"),
     path("impor/<int:pk>/simpan/", imports.import_commit, name="hr-import-commit"),
 ]
