@@ -75,7 +75,7 @@ AUDIENCES = {
     "dasbor/pegawai/": Audience((), objects=(HR_A, SUPERVISOR, ADMIN)),
     "saya/": Audience(PEOPLE, objects=(ASN,)),
     "saya/sesi/": Audience(PEOPLE, objects=(ASN, SUPERVISOR, HR_A)),
-    "saya/persetujuan/": Audience((), objects=(SUPERVISOR,)),
+    "saya/persetujuan/": Audience((SUPERVISOR,)),
     "bentrok/": Audience(PEOPLE, objects=(ASN,)),
     "bentrok/tim/": Audience((SUPERVISOR,)),
     "verifikasi/": Audience((PUBLIC,)),

@@ -258,12 +258,33 @@ def test_supervisor_decision_message_reads_well_after_a_degree(client):
 
     response = client.post(
         reverse("training:decide_request", args=[enrollment.pk]),
-        {"decision": "reject", "note": ""},
+        {"decision": "reject", "note": "Beban kerja bulan ini"},
         follow=True,
     )
 
     assert [str(m) for m in response.context["messages"]] == [
         "Permohonan Hana Lubis, S.Pd. ditolak."
+    ]
+
+
+def test_supervisor_rejecting_without_a_reason_is_refused(client):
+    boss = CivilServantFactory()
+    employee = CivilServantFactory(supervisor=boss)
+    enrollment = EnrollmentFactory(
+        civil_servant=employee, status="requested", session__start=days_ahead(9)
+    )
+    client.force_login(boss.user)
+
+    response = client.post(
+        reverse("training:decide_request", args=[enrollment.pk]),
+        {"decision": "reject", "note": "  "},
+        follow=True,
+    )
+
+    enrollment.refresh_from_db()
+    assert enrollment.status == "requested"
+    assert [str(m) for m in response.context["messages"]] == [
+        "Berikan alasan penolakan permohonan."
     ]
 
 

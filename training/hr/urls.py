@@ -33,6 +33,7 @@ urlpatterns = [
     path("sesi/<int:pk>/kehadiran/", roster.attendance, name="hr-attendance"),
     path("sesi/<int:pk>/kelulusan/", roster.completion, name="hr-completion"),
     path("sesi/<int:pk>/unduh.<slug:fmt>", exports.roster_export, name="hr-roster-export"),
+    path("persetujuan/", roster.approvals, name="hr-approvals"),
     path("impor/", imports.import_list, name="hr-imports"),
     path("impor/contoh/<slug:kind>.<slug:fmt>", imports.import_template, name="hr-import-template"),
     path("impor/<int:pk>/", imports.import_detail, name="hr-import"),

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from districts import localtime
 from districts.models import ZONE_LABELS, CivilServant, ScheduleEntry
-from districts.scoping import scope_for
+from districts.scoping import is_supervisor, scope_for
 
+from .. import approvals as approval_queue
 from .. import enrollment as enrollment_service
 from ..models import CompletionRecord, Enrollment, Feedback, TrainingSession
 from ..selectors import jp_progress
@@ -143,6 +144,21 @@ def _allowed(request, target: str) -> bool:
     return bool(target) and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
+
+
+@login_required
+def approvals(request):
+    """The supervisor's queue: their direct reports' requests, filtered, decided in bulk."""
+    scope = scope_for(request.user)
+    if scope.person_id is None or not is_supervisor(scope.person_id):
+        raise Http404
+    requests = scope.as_supervisor().filter(
+        Enrollment.objects.filter(civil_servant__supervisor_id=scope.person_id)
+    )
+    context, decided = approval_queue.handle(request, requests)
+    if decided:
+        return redirect(request.get_full_path())
+    return render(request, "training/selfservice/approvals.html", context)
 
 
 @login_required
