@@ -130,7 +130,10 @@ class World:
             return [str(self.objects[name].pk)]
         if kwarg.endswith("_pk"):
             return [str(self.objects[kwarg.removesuffix("_pk")].pk)]
-        return [str(item) for item in self.values[kwarg]]
+        values = [str(item) for item in self.values[kwarg] if item]
+        if not values:
+            raise KeyError(kwarg)
+        return values
 
 
 @dataclass(frozen=True)
@@ -411,29 +414,30 @@ def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
     """Pick, from an existing database (a benchmark's or the demo's), one of every object.
 
     District ``district_slug`` is A, ``other_slug`` B. The ASN is an active
-    person of A with a supervisor and an upcoming enrolment; each object is the
-    first that fits. Raises ``LookupError`` naming what the database lacks.
+    person of A with a supervisor and an upcoming enrolment (``LookupError``
+    if there is none); each other object is the first that fits. An object the
+    database lacks is left out, and ``unplaced(world)`` names the pages it
+    leaves unvisited.
     """
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from districts.models import CivilServant, District
+    from districts.models import CivilServant, District, ScheduleEntry
     from training.models import (
         CompletionRecord,
         Enrollment,
         ImportJob,
         Instructor,
         Notification,
-        ScheduleEntry,
         Venue,
     )
 
     now = now or timezone.now()
     a, b = District.objects.get(slug=district_slug), District.objects.get(slug=other_slug)
 
-    def first(queryset, what):
+    def first(queryset, what, *, required=False):
         item = queryset.order_by("pk").first()
-        if item is None:
+        if item is None and required:
             raise LookupError(f"the database has no {what} in {a}")
         return item
 
@@ -445,24 +449,26 @@ def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
             civil_servant__supervisor__isnull=False,
         ).select_related("civil_servant__supervisor", "session"),
         "upcoming enrolment of a person with a supervisor",
+        required=True,
     )
     asn = enrollment.civil_servant
-    certificate = first(
-        CompletionRecord.objects.filter(civil_servant=asn, certificate_number__isnull=False)
-        or CompletionRecord.objects.filter(district=a, certificate_number__isnull=False),
-        "certificate",
+    issued = CompletionRecord.objects.filter(certificate_number__isnull=False)
+    certificate = first(issued.filter(civil_servant=asn), "certificate") or first(
+        issued.filter(district=a), "certificate", required=True
     )
     from training.conflicts import conflicts_for_person
 
     clashes = conflicts_for_person(person_id=asn.pk, now=now)
-    return World(
+    world = World(
         users={
             ANONYMOUS: None,
             ASN: asn.user,
             SUPERVISOR: asn.supervisor.user,
-            HR_A: first(a.hr_staff.all(), "HR officer"),
-            HR_B: first(b.hr_staff.all(), "HR officer"),
-            ADMIN: first(get_user_model().objects.filter(is_superuser=True), "administrator"),
+            HR_A: first(a.hr_staff.all(), "HR officer", required=True),
+            HR_B: first(b.hr_staff.all(), "HR officer", required=True),
+            ADMIN: first(
+                get_user_model().objects.filter(is_superuser=True), "administrator", required=True
+            ),
         },
         objects={
             "session": enrollment.session,
@@ -495,3 +501,5 @@ def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
             clashes[0].fingerprint if clashes else "none",
         ),
     )
+    world.objects = {name: item for name, item in world.objects.items() if item is not None}
+    return world

@@ -28,6 +28,9 @@ KEY_PAGES = {
     "training:hr-import",
     "training:dashboard",
     "training:team_conflicts",
+    "training:approvals",
+    "training:hr-approvals",
+    "training:cancel_enrollment",
     "login",
 }
 
