@@ -73,3 +73,33 @@ def test_no_serious_accessibility_violation_on_any_page(browser, live_server, vi
     print(f"axe {viewport}: {visited} page-role combinations in {elapsed:.1f} s")
     assert visited >= (40 if QUICK else 80)
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_keyboard_skip_link_first_and_a_visible_focus_on_the_red_bar(page):
+    from tests.conftest import login
+    from tests.factories import CivilServantFactory
+
+    person = CivilServantFactory()
+    login(page, person.nip)
+    page.goto(f"{page.base}/saya/katalog/")
+
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("element => element === document.activeElement")
+    assert skip.inner_text() == "Langsung ke isi utama"
+    assert skip.bounding_box()["y"] >= 0  # shown on the screen once focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    page.goto(f"{page.base}/saya/katalog/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # the brand link on the red bar
+    focus = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [document.activeElement.className, s.outlineStyle, s.outlineWidth,"
+        " s.outlineColor]; }"
+    )
+    assert focus == ["navbar-brand fw-semibold", "solid", "3px", "rgb(255, 213, 79)"]
+    screenshot(page, "pages-keyboard-focus-navbar")
