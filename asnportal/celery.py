@@ -1,4 +1,5 @@
-"""The Celery application; tasks live in each app's ``tasks.py``."""
+"""The Celery application; the tasks live in one ``tasks.py`` per package of ``training``
+(imported at start-up by ``training.apps``, in the worker as in the web process)."""
 
 import os
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from districts.models import CivilServant
 from districts.scoping import is_supervisor, scope_for
-from training import selectors
+from training.services import selectors
 
 from .celery import app as celery_app
 

@@ -93,7 +93,7 @@ def _line(label: str, engine: float, raw: float, detail: str, out) -> None:
 
 def _scan(label: str, start: datetime.datetime, end: datetime.datetime, out) -> tuple:
     """Time the engine's and the hand-written scan of ``[start, end)``: medians, best beside."""
-    from training.conflicts import conflicts_in_window
+    from training.services.conflicts import conflicts_in_window
 
     engine, engine_best, found = _timed(lambda: conflicts_in_window(start=start, end=end))
     raw, raw_best, rows = _timed(lambda: _raw(WINDOW, {"start": start, "end": end}))
@@ -106,8 +106,8 @@ def _scan(label: str, start: datetime.datetime, end: datetime.datetime, out) -> 
 
 
 def measure_scans(anchor: datetime.datetime, out=print) -> dict:
-    from training.conflicts import conflicts_for_person
     from training.models import Enrollment
+    from training.services.conflicts import conflicts_for_person
 
     now = anchor
     results = {
@@ -181,9 +181,11 @@ def measure_reminders(url: str, anchor: datetime.datetime, out=print) -> dict:
     from django.utils import timezone
     from psycopg2.extras import execute_values
 
-    from training import reminders
-    from training.conflicts import conflicts_in_window
+    from training.messages import outbox
     from training.models import Enrollment, Reminder
+    from training.services import reminders
+    from training.services.conflicts import conflicts_in_window
+    from training.services.reminders import Kind
 
     redis.Redis.from_url(BROKER).flushdb()
     with connection.cursor() as cursor:
@@ -203,7 +205,7 @@ def measure_reminders(url: str, anchor: datetime.datetime, out=print) -> dict:
         rows.append(
             Reminder(
                 enrollment_id=pk,
-                kind=Reminder.Kind.BEFORE_7_DAYS,
+                kind=Kind.BEFORE_7_DAYS,
                 fingerprint=reminders.fingerprint(
                     "before_7d", (session, start, end), (session, start, end)
                 ),
@@ -235,9 +237,9 @@ def measure_reminders(url: str, anchor: datetime.datetime, out=print) -> dict:
     worker = _worker(url, log)
     try:
         started = time.perf_counter()
-        reminders.record(rows)
+        outbox.record(rows)
         recorded = time.perf_counter() - started
-        reminders.dispatch_pending()
+        outbox.dispatch_pending()
         done = threading.Event()
         while not done.is_set():
             left = Reminder.objects.filter(status__in=["pending", "sending"]).count()

@@ -260,7 +260,7 @@ def measure(repeat: int, out=print) -> dict:
     )
     from django.utils import timezone
 
-    from training.dashboards.summary import refresh_snapshots
+    from training.services.dashboards.summary import refresh_snapshots
 
     started = time.perf_counter()
     count = refresh_snapshots(now=timezone.now())

@@ -361,7 +361,7 @@ def build_world(now: datetime.datetime | None = None) -> World:
     job.file.save("pegawai.csv", ContentFile(b"NIP;Nama\n"), save=False)
     job.save()
 
-    from training.conflicts import conflicts_for_person
+    from training.services.conflicts import conflicts_for_person
 
     clash = next(
         item
@@ -396,8 +396,8 @@ def build_world(now: datetime.datetime | None = None) -> World:
 
 
 def _values(certificate, person, fingerprint: str) -> dict:
-    from training.dashboards.dashboard import TABLE_KEYS
     from training.hr.views.roster import ACTIONS
+    from training.services.dashboards.dashboard import TABLE_KEYS
 
     return {
         "code": [certificate.verification_code],
@@ -456,7 +456,7 @@ def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
     certificate = first(issued.filter(civil_servant=asn), "certificate") or first(
         issued.filter(district=a), "certificate", required=True
     )
-    from training.conflicts import conflicts_for_person
+    from training.services.conflicts import conflicts_for_person
 
     clashes = conflicts_for_person(person_id=asn.pk, now=now)
     world = World(

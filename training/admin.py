@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import models
+from .messages import outbox
 
 
 @admin.register(models.Venue)
@@ -119,7 +121,7 @@ class ConflictResolutionAdmin(admin.ModelAdmin):
 @admin.register(models.Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     list_display = [
-        "kind",
+        "kind_label",
         "recipient",
         "enrollment",
         "status",
@@ -129,6 +131,10 @@ class ReminderAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "status"]
     search_fields = ["recipient__nip", "recipient__name", "subject"]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj):
+        return outbox.label(obj.kind)
 
 
 @admin.register(models.Notification)

@@ -1,5 +1,25 @@
+import importlib
+import pkgutil
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+# The packages imported whole at start-up: every message kind registers its
+# composer with the outbox, and every Celery task its name, when its module is
+# imported, so each process that sends or queues (web, worker, eager tests)
+# must import them all. New modules there are found without being listed.
+REGISTERING_PACKAGES = ("training.services", "training.messages")
+
+
+def import_all(package_name: str) -> list[str]:
+    """Import every module of the package, at any depth; return their names."""
+    package = importlib.import_module(package_name)
+    names = [
+        info.name for info in pkgutil.walk_packages(package.__path__, prefix=f"{package_name}.")
+    ]
+    for name in names:
+        importlib.import_module(name)
+    return names
 
 
 class TrainingConfig(AppConfig):
@@ -30,3 +50,5 @@ class TrainingConfig(AppConfig):
             district="enrollment__session__district",
             person="enrollment__civil_servant",
         )
+        for package in REGISTERING_PACKAGES:
+            import_all(package)

@@ -14,7 +14,8 @@ from tests.factories import (
     district,
     local,
 )
-from training.conflicts import (
+from training.models import ConflictResolution, Enrollment, TrainingSession
+from training.services.conflicts import (
     ConflictKind,
     clashes_for_prospective,
     clashing_session_ids,
@@ -22,7 +23,6 @@ from training.conflicts import (
     conflicts_for_session,
     conflicts_in_window,
 )
-from training.models import ConflictResolution, Enrollment, TrainingSession
 
 pytestmark = pytest.mark.django_db
 NOW = local(2026, 12, 1, 8)
@@ -237,7 +237,7 @@ def test_clashing_session_ids_query_count_independent_of_sessions(django_assert_
 
 
 def test_switch_options_exclude_full_enrolled_clashing_and_holiday_sessions():
-    from training.switching import switch_options, switch_options_for
+    from training.services.switching import switch_options, switch_options_for
 
     enrollment = EnrollmentFactory(session=session_at(7, 8))
     person, program = enrollment.civil_servant, enrollment.session.program
@@ -269,7 +269,7 @@ def test_switch_options_for_a_batch_take_the_same_queries_whatever_its_size(
     people, django_assert_num_queries
 ):
     from training.models import Enrollment
-    from training.switching import switch_options_for
+    from training.services.switching import switch_options_for
 
     first = EnrollmentFactory(session=session_at(7, 8))
     same = {"program": first.session.program, "district": first.session.district}

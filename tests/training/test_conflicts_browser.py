@@ -13,8 +13,8 @@ from tests.factories import (
     ScheduleEntryFactory,
     SessionFactory,
 )
-from training import reminders
 from training.models import Enrollment, Notification
+from training.services import reminders
 
 
 def _login(page, nip: str) -> None:

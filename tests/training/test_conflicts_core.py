@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from training.overlap import InvalidInterval, Overlap, find_overlaps, overlapping_pairs
+from training.services.overlap import InvalidInterval, Overlap, find_overlaps, overlapping_pairs
 
 UTC = datetime.UTC
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")

@@ -18,7 +18,8 @@ from tests.factories import (
     district,
     local,
 )
-from training.conflicts import (
+from training.models import ConflictResolution, Enrollment, TrainingSession
+from training.services.conflicts import (
     ConflictKind,
     clashes_for_prospective,
     clashing_session_ids,
@@ -28,7 +29,6 @@ from training.conflicts import (
     conflicts_in_window,
     holiday_intervals,
 )
-from training.models import ConflictResolution, Enrollment, TrainingSession
 
 pytestmark = pytest.mark.django_db
 NOW = local(2026, 12, 1)

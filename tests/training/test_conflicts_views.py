@@ -12,8 +12,8 @@ from tests.factories import (
     district,
     local,
 )
-from training.conflicts import conflicts_for_person
 from training.models import ConflictResolution, Enrollment, Notification, Reminder
+from training.services.conflicts import conflicts_for_person
 
 pytestmark = pytest.mark.django_db
 NOW = local(2026, 12, 1, 8)

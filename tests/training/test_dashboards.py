@@ -22,10 +22,10 @@ from tests.factories import (
     hr_officer,
     local,
 )
-from training.dashboards.access import viewer_for
-from training.dashboards.dashboard import Dashboard
 from training.dashboards.exports import neutralise
-from training.dashboards.filters import Criteria
+from training.services.dashboards.access import viewer_for
+from training.services.dashboards.dashboard import Dashboard
+from training.services.dashboards.filters import Criteria
 
 NOW = local(2026, 11, 25, 12)
 
@@ -464,7 +464,7 @@ def test_export_budget_is_404_for_supervisors(client, org):
 
 
 def test_refresh_task_page_shows_summary_with_its_time(client, org, frozen):
-    from training.dashboards.tasks import refresh_dashboard_summaries
+    from training.services.dashboards.tasks import refresh_dashboard_summaries
 
     assert refresh_dashboard_summaries.delay().get() == 5  # admin + the four districts
     CompletionRecordFactory(
@@ -483,7 +483,7 @@ def test_refresh_task_page_shows_summary_with_its_time(client, org, frozen):
 
 
 def test_summary_older_than_max_age_is_ignored(client, org, monkeypatch):
-    from training.dashboards import summary
+    from training.services.dashboards import summary
 
     summary.refresh_snapshots(now=NOW)
     later = NOW + summary.MAX_AGE + datetime.timedelta(minutes=1)
@@ -496,7 +496,7 @@ def test_summary_older_than_max_age_is_ignored(client, org, monkeypatch):
 
 
 def test_filtered_view_is_computed_live_even_with_a_summary(client, org, frozen):
-    from training.dashboards import summary
+    from training.services.dashboards import summary
 
     summary.refresh_snapshots(now=NOW)
     client.force_login(org["h"].user)
@@ -508,7 +508,7 @@ def test_filtered_view_is_computed_live_even_with_a_summary(client, org, frozen)
 
 
 def test_conflicts_summary_is_scoped_per_viewer(org):
-    from training.dashboards import summary
+    from training.services.dashboards import summary
 
     stored = summary.refresh_conflicts(now=NOW)
 

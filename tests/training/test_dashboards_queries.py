@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from districts.models import CivilServant, ScheduleEntry
 from tests.factories import CivilServantFactory, SessionFactory, WorkUnitFactory, district, local
-from training.dashboards.access import viewer_for
-from training.dashboards.dashboard import Dashboard
-from training.dashboards.filters import Criteria
 from training.models import CompletionRecord, Enrollment
+from training.services.dashboards.access import viewer_for
+from training.services.dashboards.dashboard import Dashboard
+from training.services.dashboards.filters import Criteria
 
 NOW = local(2026, 11, 25, 12)
 FIGURE_QUERIES = 15

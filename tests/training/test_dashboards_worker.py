@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from tests.celery_harness import running_worker, wait_for
 from tests.factories import CivilServantFactory, CompletionRecordFactory, district, hr_officer
-from training.dashboards import summary
-from training.dashboards.access import viewer_for
-from training.dashboards.tasks import refresh_dashboard_summaries
+from training.services.dashboards import store
+from training.services.dashboards.access import viewer_for
+from training.services.dashboards.tasks import refresh_dashboard_summaries
 
 BROKER = os.environ.get("CELERY_DASHBOARDS_TEST_BROKER_URL", "redis://127.0.0.1:6379/6")
 CACHE = os.environ.get("DASHBOARDS_TEST_CACHE_URL", "redis://127.0.0.1:6379/6")
@@ -52,8 +52,8 @@ def test_refresh_task_runs_in_the_worker_and_the_page_reads_its_summary(dashboar
     refresh_dashboard_summaries.delay()
 
     now = timezone.now()
-    assert wait_for(lambda: summary.snapshot(viewer, now.year, timezone.now()) is not None)
-    stored = summary.snapshot(viewer, now.year, timezone.now())
+    assert wait_for(lambda: store.snapshot(viewer, now.year, timezone.now()) is not None)
+    stored = store.snapshot(viewer, now.year, timezone.now())
     people = sum(row["people"] for row in stored.parts["_attainment_rows"])
     assert people == 2
     assert abs(stored.computed_at - now) < datetime.timedelta(minutes=1)

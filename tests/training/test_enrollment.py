@@ -14,7 +14,8 @@ from tests.factories import (
     district,
     local,
 )
-from training.enrollment import (
+from training.models import AuditEntry, Enrollment, TrainingSession
+from training.services.enrollment import (
     EnrollmentError,
     approve_request,
     cancel_enrollment,
@@ -25,7 +26,6 @@ from training.enrollment import (
     seats_taken,
     waitlist_position,
 )
-from training.models import AuditEntry, Enrollment, TrainingSession
 
 NOW = local(2026, 11, 20, 9)
 

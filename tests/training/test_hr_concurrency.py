@@ -8,8 +8,8 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.factories import CivilServantFactory, SessionFactory, district, hr_officer, local
-from training.hr import roster
 from training.models import Enrollment
+from training.services import roster
 
 
 @pytest.mark.postgres_only

@@ -19,9 +19,9 @@ from tests.factories import (
     local,
 )
 from tests.training.hr_helpers import session_form
-from training.hr import scheduling
 from training.models import TrainingSession
-from training.session_length import format_jp, length_jp
+from training.services import scheduling
+from training.services.session_length import format_jp, length_jp
 
 
 def _form(program, venue, **overrides):

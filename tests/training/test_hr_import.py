@@ -12,8 +12,8 @@ from openpyxl import Workbook
 
 from districts.models import CivilServant, ScheduleEntry
 from tests.factories import CivilServantFactory, WorkUnitFactory, district, hr_officer, make_nip
-from training.hr import import_jobs
 from training.models import AuditEntry, ImportJob
+from training.services import import_jobs
 
 HEADER = (
     "NIP;Nama;Gelar Depan;Gelar Belakang;Jenis Kelamin;Tanggal Lahir;Jenis ASN;"
@@ -362,8 +362,8 @@ def test_a_commit_delivered_twice_writes_the_rows_once(hr_client, unit):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("kind", ["personnel", "schedule"])
 def test_import_template_has_the_columns_the_import_reads(hr_client, kind, fmt):
-    from training.hr.import_files import read_table
     from training.hr.import_help import KINDS
+    from training.services.import_files import read_table
 
     response = hr_client.get(reverse("training:hr-import-template", args=[kind, fmt]))
 

@@ -21,8 +21,9 @@ from tests.factories import (
     hr_officer,
     local,
 )
-from training.hr import exports, roster
+from training.hr import exports
 from training.models import CertificateSequence, CompletionRecord, Enrollment
+from training.services import roster
 
 
 def _past_session(**kwargs):

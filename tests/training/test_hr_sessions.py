@@ -22,8 +22,8 @@ from tests.factories import (
     next_working_day,
 )
 from tests.training.hr_helpers import session_form
-from training.hr import scheduling
 from training.models import AuditEntry, Reminder, TrainingSession
+from training.services import scheduling
 
 
 @pytest.mark.django_db

@@ -13,8 +13,8 @@ from tests.factories import (
     district,
     local,
 )
-from training.hr.warnings import Kind, outside_working_hours, session_warnings
 from training.models import TrainingSession
+from training.services.warnings import Kind, outside_working_hours, session_warnings
 
 # The existing session runs Monday 7 December 2026, 08.00-12.00 WIB.
 OVERLAP_CASES = {

@@ -20,8 +20,8 @@ from tests.factories import (
     hr_officer,
     make_nip,
 )
-from training.hr import import_jobs, scheduling
 from training.models import ImportJob
+from training.services import import_jobs, scheduling
 
 BROKER = os.environ.get("CELERY_HR_TEST_BROKER_URL", "redis://127.0.0.1:6379/3")
 

@@ -18,11 +18,10 @@ from tests.factories import (
     hr_officer,
     local,
 )
-from training import reminders
-from training.enrollment import cancel_enrollment, enroll
-from training.hr import scheduling
+from training.messages import ical, outbox
 from training.models import Enrollment, Reminder, TrainingSession
-from training.selfservice import ical
+from training.services import scheduling
+from training.services.enrollment import cancel_enrollment, enroll
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +77,8 @@ def test_sweeper_sends_a_notice_left_by_a_broker_outage_exactly_once(
     app.conf.task_always_eager = True
     reset_pools()
 
-    first = reminders.sweep(now=timezone.now())
-    second = reminders.sweep(now=timezone.now())
+    first = outbox.sweep(now=timezone.now())
+    second = outbox.sweep(now=timezone.now())
 
     notice = Reminder.objects.get()
     assert (first, second) == (1, 0)
@@ -96,8 +95,8 @@ def test_sending_a_notice_twice_sends_one_email():
     notice = Reminder.objects.get()
     now = local(2026, 11, 20, 9, 1)
 
-    first = reminders.send_batch(reminder_ids=[notice.pk], now=now)
-    second = reminders.send_batch(reminder_ids=[notice.pk], now=now)
+    first = outbox.send_batch(reminder_ids=[notice.pk], now=now)
+    second = outbox.send_batch(reminder_ids=[notice.pk], now=now)
 
     assert (first, second) == ({notice.pk: "sent"}, {notice.pk: "not_claimed"})
     assert len(mail.outbox) == 1
@@ -111,7 +110,7 @@ def test_confirmation_of_an_enrolment_cancelled_before_sending_is_skipped():
     enrollment = enroll(session=session, person=person, actor=None, now=now)
     cancel_enrollment(enrollment=enrollment, actor=None, now=now)
 
-    outcomes = reminders.send_pending(now=now)
+    outcomes = outbox.send_pending(now=now)
 
     assert outcomes == {"skipped": 1, "sent": 1}
     assert [m.subject for m in mail.outbox] == [f"Pendaftaran dibatalkan: {session.program.title}"]
@@ -169,7 +168,7 @@ def test_second_reschedule_makes_a_new_notice_and_supersedes_the_unsent_one(offi
             now=local(2026, 11, 21, 9),
         )
 
-    outcomes = reminders.send_pending(now=local(2026, 11, 21, 10))
+    outcomes = outbox.send_pending(now=local(2026, 11, 21, 10))
 
     assert Reminder.objects.filter(enrollment=enrollment, kind="rescheduled").count() == 2
     assert outcomes == {"skipped": 1, "sent": 1}
@@ -185,7 +184,7 @@ def test_session_cancelled_by_hr_sends_ical_cancel_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         scheduling.cancel_session(session=session, reason="Narasumber sakit", actor=officer.user)
-    again = reminders.send_pending(now=timezone.now())
+    again = outbox.send_pending(now=timezone.now())
 
     notice = Reminder.objects.get()
     calendar, event = event_of(mail.outbox[0])

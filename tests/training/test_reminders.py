@@ -18,10 +18,12 @@ from tests.factories import (
     SessionFactory,
     local,
 )
-from training import reminders
-from training.conflicts import conflicts_for_person
+from training.messages import outbox
 from training.models import ConflictResolution, Enrollment, Notification, Reminder, TrainingSession
 from training.notifications import services
+from training.services import reminders
+from training.services.conflicts import conflicts_for_person
+from training.services.reminders import Kind
 
 pytestmark = pytest.mark.django_db
 # Sessions in the fixtures are on Monday 7 December 2026, 08.00-12.00 WIB.
@@ -58,7 +60,7 @@ def scan(django_capture_on_commit_callbacks, now=NOW):
 def record_and_send(*, now):
     """A scan and its sending at the same moment ``now`` (no Celery)."""
     reminders.record_due(now=now)
-    return reminders.send_pending(now=now)
+    return outbox.send_pending(now=now)
 
 
 def conflict_mails():
@@ -75,7 +77,7 @@ def test_scan_conflict_sends_one_email_and_notification(clash, django_capture_on
     assert message.subject == f"Bentrok jadwal: {enrollment.session.program.title}"
     assert "Shift dinas: Shift loket (Senin, 7 Desember 2026, 07.00–14.00 WIB)" in message.body
     assert "Senin, 7 Desember 2026, 08.00–12.00 WIB" in message.body
-    reminder = Reminder.objects.get(kind=Reminder.Kind.CONFLICT)
+    reminder = Reminder.objects.get(kind=Kind.CONFLICT)
     assert (reminder.status, reminder.attempts) == (Reminder.Status.SENT, 1)
     notification = Notification.objects.get(reminder__kind="conflict")
     assert notification.title == message.subject
@@ -86,24 +88,24 @@ def test_scan_twice_records_and_sends_once(clash, django_capture_on_commit_callb
     scan(django_capture_on_commit_callbacks)
     scan(django_capture_on_commit_callbacks, now=NOW + datetime.timedelta(minutes=15))
 
-    assert Reminder.objects.filter(kind=Reminder.Kind.CONFLICT).count() == 1
+    assert Reminder.objects.filter(kind=Kind.CONFLICT).count() == 1
     assert len(conflict_mails()) == 1
     assert Notification.objects.filter(reminder__kind="conflict").count() == 1
 
 
 def test_send_reminder_second_claim_refused(clash):
     enrollment, _entry = clash
-    reminders.record(
+    outbox.record(
         reminders.conflict_reminder_rows(
             conflicts_for_person(person_id=enrollment.civil_servant_id, now=NOW), now=NOW
         )
     )
     reminder = Reminder.objects.get()
 
-    first = reminders.send_reminder(reminder_id=reminder.pk, now=NOW)
-    second = reminders.send_reminder(reminder_id=reminder.pk, now=NOW)
+    first = outbox.send_reminder(reminder_id=reminder.pk, now=NOW)
+    second = outbox.send_reminder(reminder_id=reminder.pk, now=NOW)
 
-    assert (first, second) == (reminders.Outcome.SENT, reminders.Outcome.NOT_CLAIMED)
+    assert (first, second) == (outbox.Outcome.SENT, outbox.Outcome.NOT_CLAIMED)
     assert len(mail.outbox) == 1
 
 
@@ -117,8 +119,8 @@ def test_send_raising_is_retried_and_sent_once(clash, settings, django_capture_o
 
     rows = {r.kind: (r.status, r.attempts, r.last_error) for r in Reminder.objects.all()}
     assert rows == {
-        Reminder.Kind.CONFLICT: (Reminder.Status.SENT, 3, ""),
-        Reminder.Kind.BEFORE_7_DAYS: (Reminder.Status.SENT, 2, ""),
+        Kind.CONFLICT: (Reminder.Status.SENT, 3, ""),
+        Kind.BEFORE_7_DAYS: (Reminder.Status.SENT, 2, ""),
     }
     assert len(conflict_mails()) == 1
     assert len(mail.outbox) == 2
@@ -134,7 +136,7 @@ def test_send_failing_every_time_ends_failed_with_reason(
 
     scan(django_capture_on_commit_callbacks)
 
-    reminder = Reminder.objects.get(kind=Reminder.Kind.CONFLICT)
+    reminder = Reminder.objects.get(kind=Kind.CONFLICT)
     assert (reminder.status, reminder.attempts, reminder.last_error) == (
         Reminder.Status.FAILED,
         3,
@@ -147,7 +149,7 @@ def test_send_failing_every_time_ends_failed_with_reason(
 def test_retry_delay_backs_off_exponentially(settings):
     settings.REMINDER_RETRY_BASE_SECONDS = 30
 
-    assert [reminders.retry_delay(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert [outbox.retry_delay(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
 
 
 def test_sweep_resends_stale_sending_and_pending(clash, django_capture_on_commit_callbacks):
@@ -155,13 +157,13 @@ def test_sweep_resends_stale_sending_and_pending(clash, django_capture_on_commit
     rows = reminders.conflict_reminder_rows(
         conflicts_for_person(person_id=enrollment.civil_servant_id, now=NOW), now=NOW
     )
-    reminders.record(rows)
+    outbox.record(rows)
     reminder = Reminder.objects.get()
     # A worker claimed it and died before sending.
-    assert reminders.claim(reminder_id=reminder.pk, now=NOW)
+    assert outbox.claim(reminder_id=reminder.pk, now=NOW)
 
-    assert reminders.sweep(now=NOW + datetime.timedelta(minutes=1)) == 0
-    queued = reminders.sweep(now=NOW + datetime.timedelta(minutes=11))
+    assert outbox.sweep(now=NOW + datetime.timedelta(minutes=1)) == 0
+    queued = outbox.sweep(now=NOW + datetime.timedelta(minutes=11))
 
     reminder.refresh_from_db()
     assert (queued, reminder.status, reminder.attempts) == (1, Reminder.Status.SENT, 2)
@@ -187,16 +189,16 @@ def test_resolved_conflict_gets_no_reminder(clash, django_capture_on_commit_call
 def test_resolution_after_recording_skips_pending_reminder(clash):
     enrollment, _entry = clash
     [conflict] = conflicts_for_person(person_id=enrollment.civil_servant_id, now=NOW)
-    reminders.record(reminders.conflict_reminder_rows([conflict], now=NOW))
+    outbox.record(reminders.conflict_reminder_rows([conflict], now=NOW))
     reminder = Reminder.objects.get()
     ConflictResolution.objects.create(
         enrollment=enrollment, fingerprint=conflict.fingerprint, note="Tukar shift"
     )
 
-    outcome = reminders.send_reminder(reminder_id=reminder.pk, now=NOW)
+    outcome = outbox.send_reminder(reminder_id=reminder.pk, now=NOW)
 
     reminder.refresh_from_db()
-    assert (outcome, reminder.status) == (reminders.Outcome.SKIPPED, Reminder.Status.SKIPPED)
+    assert (outcome, reminder.status) == (outbox.Outcome.SKIPPED, Reminder.Status.SKIPPED)
     assert mail.outbox == []
 
 
@@ -396,11 +398,11 @@ def test_claim_batch_overlapping_claims_are_disjoint(clash):
         Reminder(enrollment=item, kind="conflict", fingerprint="f", recipient=item.civil_servant)
         for item in [enrollment, *others]
     ]
-    reminders.record(rows)
+    outbox.record(rows)
     ids = sorted(Reminder.objects.values_list("pk", flat=True))
 
-    first = reminders.claim_batch(reminder_ids=ids[:3], now=NOW)
-    second = reminders.claim_batch(reminder_ids=ids[1:], now=NOW)
+    first = outbox.claim_batch(reminder_ids=ids[:3], now=NOW)
+    second = outbox.claim_batch(reminder_ids=ids[1:], now=NOW)
 
     assert (first, second) == (ids[:3], ids[3:])
     assert set(Reminder.objects.values_list("status", flat=True)) == {"sending"}
@@ -428,7 +430,7 @@ def test_broker_outage_leaves_rows_pending_then_sweeper_sends_once(
 ):
     from kombu.exceptions import OperationalError
 
-    from training.conflict_tasks import send_reminders
+    from training.messages.tasks import send_reminders
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
@@ -439,8 +441,8 @@ def test_broker_outage_leaves_rows_pending_then_sweeper_sends_once(
     assert mail.outbox == []
 
     monkeypatch.undo()
-    queued = reminders.sweep(now=NOW + datetime.timedelta(minutes=5))
-    reminders.sweep(now=NOW + datetime.timedelta(minutes=10))
+    queued = outbox.sweep(now=NOW + datetime.timedelta(minutes=5))
+    outbox.sweep(now=NOW + datetime.timedelta(minutes=10))
 
     assert queued == 2
     assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}

@@ -21,9 +21,10 @@ from tests.factories import (
     ScheduleEntryFactory,
     SessionFactory,
 )
-from training import reminders
-from training.conflict_tasks import scan_conflicts
+from training.messages import outbox
 from training.models import Reminder
+from training.services.reminders import Kind
+from training.services.tasks import scan_conflicts
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
 
@@ -61,7 +62,7 @@ def test_conflict_reaches_smtp_exactly_once_through_worker(worker, smtp_sink):
     time.sleep(3)
 
     reminder = Reminder.objects.get()
-    assert (reminder.kind, reminder.status) == (Reminder.Kind.CONFLICT, Reminder.Status.SENT)
+    assert (reminder.kind, reminder.status) == (Kind.CONFLICT, Reminder.Status.SENT)
     assert smtp_sink.reminder_ids() == [str(reminder.pk)]
     assert smtp_sink.messages[0]["Subject"].startswith("Bentrok jadwal: ")
 
@@ -80,7 +81,7 @@ def test_worker_killed_mid_batch_still_one_email_per_reminder(worker, smtp_sink)
 
     worker.start()
     stale = datetime.timedelta(seconds=settings.REMINDER_STALE_SECONDS + 1)
-    reminders.sweep(now=timezone.now() + stale)
+    outbox.sweep(now=timezone.now() + stale)
     assert wait_for(lambda: len(smtp_sink.messages) >= 8)
     time.sleep(2)
 

@@ -302,8 +302,8 @@ def test_catalogue_month_is_read_in_the_district_zone(client, person):
 
 
 def test_session_page_marks_resolved_conflict(client, person):
-    from training import conflicts
     from training.models import ConflictResolution
+    from training.services import conflicts
 
     session = SessionFactory(start=days_ahead(10))
     enrollment = EnrollmentFactory(session=session, civil_servant=person)

@@ -18,8 +18,8 @@ from tests.factories import (
     SessionFactory,
 )
 from tests.training.selfservice_helpers import days_ahead
-from training.enrollment import cancel_enrollment, enroll
 from training.models import Enrollment, Feedback
+from training.services.enrollment import cancel_enrollment, enroll
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ in a table next to it for people who cannot see it.
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from . import numbers
+from training.services.dashboards import numbers
 
 COLORS = {
     "reached": "#198754",

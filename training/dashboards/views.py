@@ -11,13 +11,14 @@ from django.views.decorators.http import require_GET
 
 from districts.localtime import format_datetime
 from districts.models import CivilServant
-from training.selectors import jp_progress
+from training.services.dashboards import store
+from training.services.dashboards.access import viewer_for
+from training.services.dashboards.dashboard import TABLE_KEYS, Dashboard
+from training.services.dashboards.filters import FIRST_YEAR, DashboardFilterForm
+from training.services.dashboards.transcript import transcript
+from training.services.selectors import jp_progress
 
-from . import charts, exports, summary
-from .access import viewer_for
-from .dashboard import TABLE_KEYS, Dashboard
-from .filters import FIRST_YEAR, DashboardFilterForm
-from .transcript import transcript
+from . import charts, exports
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -65,7 +66,7 @@ def _board(criteria, **kwargs) -> Dashboard:
     """Return the dashboard, from the refreshed summary for the unfiltered current year."""
     snapshot = None
     if criteria.is_unfiltered and criteria.year == criteria.now.year:
-        snapshot = summary.snapshot(criteria.viewer, criteria.year, criteria.now)
+        snapshot = store.snapshot(criteria.viewer, criteria.year, criteria.now)
     return Dashboard(criteria, snapshot=snapshot, **kwargs)
 
 

@@ -5,7 +5,6 @@ import zoneinfo
 
 from districts.models import ScheduleEntry
 
-from ..certificates import next_certificate_number
 from ..models import (
     CompletionRecord,
     Enrollment,
@@ -14,6 +13,7 @@ from ..models import (
     TrainingSession,
     Venue,
 )
+from ..services.certificates import next_certificate_number
 from .data import DEMO_SHIFT_NOTE, LEAVE_NOTES, PROGRAMS, UNIVERSITIES, DemoLogin
 
 COSTS = [None, 150000, 250000]

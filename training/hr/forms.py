@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from training.models import TrainingProgram
-
-from .programs import EDITABLE_FIELDS
+from training.services.programs import EDITABLE_FIELDS
 
 
 class ProgramForm(forms.ModelForm):

@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from training.models import ImportJob
-
-from .import_files import MAX_BYTES
+from training.services.import_files import MAX_BYTES
 
 
 class UploadForm(forms.Form):

@@ -9,8 +9,12 @@ from openpyxl.styles import Font
 
 from districts.models import CivilServant, ScheduleEntry, WorkUnit
 from districts.ranks import PNS_RANK_CODES, PPPK_GRADES
-
-from .imports import PERSONNEL_COLUMNS, PERSONNEL_REQUIRED, SCHEDULE_COLUMNS, SCHEDULE_REQUIRED
+from training.services.imports import (
+    PERSONNEL_COLUMNS,
+    PERSONNEL_REQUIRED,
+    SCHEDULE_COLUMNS,
+    SCHEDULE_REQUIRED,
+)
 
 KINDS = {
     "personnel": (PERSONNEL_COLUMNS, PERSONNEL_REQUIRED),

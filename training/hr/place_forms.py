@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.nip import normalize_nip
 from districts.scoping import Scope
 from training.models import Instructor, Venue
-
-from .places import INSTRUCTOR_FIELDS, VENUE_FIELDS
+from training.services.places import INSTRUCTOR_FIELDS, VENUE_FIELDS
 
 STATUS_CHOICES = [("", _("All")), ("1", _("Active")), ("0", _("Inactive"))]
 

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import WorkUnit
 from districts.nip import normalize_nip
 from training.models import Enrollment
-
-from .roster import ATTENDANCE_STATUSES
+from training.services.roster import ATTENDANCE_STATUSES
 
 MAX_PEOPLE_AT_ONCE = 200
 

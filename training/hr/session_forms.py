@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from training.models import Instructor, TrainingProgram, TrainingSession, Venue
-from training.session_length import format_jp, length_jp
+from training.services.session_length import format_jp, length_jp
 
 from . import calendar_grid
 

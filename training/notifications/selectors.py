@@ -5,13 +5,14 @@ from collections import defaultdict
 
 from districts.scoping import Scope
 
-from ..conflicts import (
+from ..messages import outbox
+from ..models import Enrollment, Notification, Reminder, TrainingSession
+from ..services.conflicts import (
     Conflict,
     conflicts_for_enrollments,
     conflicts_for_person,
     conflicts_for_session,
 )
-from ..models import Enrollment, Notification, Reminder, TrainingSession
 
 
 def person_conflicts(*, scope: Scope, now: datetime.datetime) -> list[dict]:
@@ -83,9 +84,11 @@ def session_conflict_panel(*, session: TrainingSession) -> dict:
         for item in found
         if item.enrollment_id in enrollments
     ]
-    reminders = (
+    reminders = list(
         Reminder.objects.filter(enrollment__session=session)
         .select_related("recipient", "enrollment__civil_servant")
         .order_by("-created_at", "-pk")
     )
-    return {"session": session, "rows": rows, "reminders": list(reminders)}
+    for reminder in reminders:
+        reminder.kind_label = outbox.label(reminder.kind)
+    return {"session": session, "rows": rows, "reminders": reminders}

@@ -6,10 +6,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .. import enrollment as enrollment_service
-from ..enrollment import EnrollmentError
 from ..models import ConflictResolution, Enrollment, Notification, Reminder, TrainingSession
-from ..reminders import queue_person_recheck
+from ..services import enrollment as enrollment_service
+from ..services.enrollment import EnrollmentError
+from ..services.reminders import Kind, queue_person_recheck
 
 
 def mark_resolved(
@@ -32,7 +32,7 @@ def mark_resolved(
             resolution.save()
         Reminder.objects.filter(
             enrollment=enrollment,
-            kind=Reminder.Kind.CONFLICT,
+            kind=Kind.CONFLICT,
             fingerprint=fingerprint,
             status=Reminder.Status.PENDING,
         ).update(status=Reminder.Status.SKIPPED)

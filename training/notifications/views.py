@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from districts.scoping import is_supervisor, scope_for
 
 from ..models import Enrollment, Notification
-from ..switching import switch_options
+from ..services.switching import switch_options
 from . import selectors, services
 from .forms import ResolveForm
 

@@ -14,9 +14,9 @@ from django.http import Http404
 from districts.models import CivilServant, District, ScheduleEntry
 from districts.scoping import Scope
 
-from .. import conflicts
-from ..enrollment import seats_left, waitlist_position
 from ..models import CompletionRecord, Enrollment, TrainingSession
+from ..services import conflicts
+from ..services.enrollment import seats_left, waitlist_position
 
 
 def person_of(scope: Scope) -> CivilServant:

@@ -1,4 +1,4 @@
-"""Writes of the self-service area other than enrolment (see ``training.enrollment``)."""
+"""Writes of the self-service area other than enrolment (see ``training.services.enrollment``)."""
 
 import secrets
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import CivilServant, ScheduleEntry
 
 from ..models import Enrollment, Feedback
-from ..reminders import queue_person_recheck
+from ..services.reminders import queue_person_recheck
 from .selectors import feedback_allowed
 
 

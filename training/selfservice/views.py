@@ -19,12 +19,13 @@ from districts import localtime
 from districts.models import ZONE_LABELS, CivilServant, ScheduleEntry
 from districts.scoping import is_supervisor, scope_for
 
-from .. import approvals as approval_queue
-from .. import enrollment as enrollment_service
+from ..messages import ical
 from ..models import CompletionRecord, Enrollment, Feedback, TrainingSession
-from ..selectors import jp_progress
-from ..session_length import format_jp, length_jp
-from . import ical, selectors, services
+from ..services import approvals as approval_queue
+from ..services import enrollment as enrollment_service
+from ..services.selectors import jp_progress
+from ..services.session_length import format_jp, length_jp
+from . import selectors, services
 from .certificate_pdf import render_certificate
 from .forms import CatalogueFilterForm, DecisionForm, FeedbackForm, ScheduleEntryForm, week_of
 

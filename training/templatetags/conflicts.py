@@ -3,8 +3,8 @@
 from django import template
 from django.utils import timezone
 
-from ..conflicts import conflicts_for_person
 from ..notifications.selectors import session_conflict_panel, unread_count
+from ..services.conflicts import conflicts_for_person
 
 register = template.Library()
 

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from training.models import ImportJob
+from training.services import import_jobs
+from training.services.import_files import BACKGROUND_ROWS, MAX_BYTES, MAX_ROWS
 
-from .. import import_help, import_jobs
+from .. import import_help
 from ..access import hr_scope
-from ..import_files import BACKGROUND_ROWS, MAX_BYTES, MAX_ROWS
 from ..import_forms import UploadForm
 
 LIMITS = {"max_mb": MAX_BYTES // (1024 * 1024), "max_rows": MAX_ROWS, "background": BACKGROUND_ROWS}

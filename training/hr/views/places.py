@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from training.models import Instructor, Venue
+from training.services import places as services
 
-from .. import places as services
 from .. import selectors
 from ..access import hr_scope
 from ..place_forms import InstructorForm, PlaceFilterForm, VenueForm

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from training.models import TrainingProgram
+from training.services import programs as services
 
-from .. import programs as services
 from .. import selectors
 from ..access import hr_scope
 from ..forms import ProgramFilterForm, ProgramForm

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from training import approvals as approval_queue
-from training import enrollment as enrollment_service
 from training.models import Enrollment, TrainingSession
+from training.services import approvals as approval_queue
+from training.services import enrollment as enrollment_service
+from training.services import roster as services
 
-from .. import roster as services
 from .. import selectors
 from ..access import hr_scope
 from ..roster_forms import AddPeopleForm, AttendanceForm, CompletionForm

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from training.models import TrainingSession
-from training.session_length import format_jp, length_jp
+from training.services import scheduling, session_costs
+from training.services.session_length import format_jp, length_jp
 
-from .. import calendar_grid, scheduling, selectors, session_costs
+from .. import calendar_grid, selectors
 from ..access import hr_scope
 from ..roster_forms import AddPeopleForm
 from ..session_forms import CancelForm, SessionFilterForm, SessionForm, initial_for

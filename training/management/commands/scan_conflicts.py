@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from training import reminders
-from training.conflicts import conflicts_in_window
+from training.messages import outbox
+from training.services import reminders
+from training.services.conflicts import conflicts_in_window
 
 
 class Command(BaseCommand):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             )
             return
         numbers = reminders.record_due(now=now, days=days)
-        outcomes = reminders.send_pending(now=now)
+        outcomes = outbox.send_pending(now=now)
         sent = " ".join(f"{key}={value}" for key, value in sorted(outcomes.items()))
         self.stdout.write(
             " ".join(f"{key}={value}" for key, value in numbers.items())

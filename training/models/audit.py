@@ -1,0 +1,47 @@
+"""The audit trail: who did what to a session, and when."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import District
+
+from .sessions import TrainingSession
+
+
+class AuditEntry(models.Model):
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("changed")
+        PUBLISHED = "published", _("published")
+        RESCHEDULED = "rescheduled", _("rescheduled")
+        CANCELLED = "cancelled", _("cancelled")
+        WARNING_OVERRIDDEN = "warning_overridden", _("overrode a warning")
+        ENROLLMENT_CHANGED = "enrollment_changed", _("changed an enrolment")
+        ATTENDANCE_MARKED = "attendance_marked", _("marked attendance")
+        COMPLETION_RECORDED = "completion_recorded", _("recorded completion")
+        CERTIFICATE_ISSUED = "certificate_issued", _("issued a certificate")
+        IMPORTED = "imported", _("imported")
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        TrainingSession,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    detail = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,75 @@
+"""What the refresh task stored in Django's cache, and whether it is fresh enough to show.
+
+Written only by :mod:`training.services.dashboards.summary`; read by the pages
+through :func:`snapshot` and :func:`conflict_pairs`.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection
+
+from .access import ADMIN, HR, Viewer
+
+REFRESH_SECONDS = 5 * 60
+MAX_AGE = datetime.timedelta(minutes=30)
+VERSION = 4
+# The Dashboard attributes a snapshot carries: query results, enrolments rolled up.
+SNAPSHOT_PARTS = (
+    "_attainment_rows",
+    "_activity",
+    "_completions",
+    "upcoming",
+    "conflicts",
+    "_budget",
+    "behind",
+)
+
+
+@dataclass(frozen=True)
+class ConflictPairs:
+    computed_at: datetime.datetime
+    window_end: datetime.datetime
+    pairs: tuple[tuple[int, int], ...]
+
+
+def _prefix() -> str:
+    # The database is part of the key: several sites (or a benchmark) may share a cache.
+    return f"dashboards:v{VERSION}:{connection.settings_dict['NAME']}"
+
+
+def conflicts_key() -> str:
+    return f"{_prefix()}:conflicts"
+
+
+def snapshot_key(viewer: Viewer, year: int) -> str | None:
+    """Return the cache key of the viewer's unfiltered dashboard, None for supervisors."""
+    if viewer.role == ADMIN:
+        return f"{_prefix()}:admin:{year}"
+    if viewer.role == HR:
+        districts = "-".join(str(pk) for pk in sorted(viewer.scope.hr_district_ids))
+        return f"{_prefix()}:hr:{districts}:{year}"
+    return None
+
+
+def fresh(value, now: datetime.datetime):
+    """Return ``value`` (anything with ``computed_at``) while it is young enough, else None."""
+    if value is None or now - value.computed_at > MAX_AGE or value.computed_at > now:
+        return None
+    return value
+
+
+def conflict_pairs(now: datetime.datetime) -> ConflictPairs | None:
+    return fresh(cache.get(conflicts_key()), now)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    computed_at: datetime.datetime
+    parts: dict
+
+
+def snapshot(viewer: Viewer, year: int, now: datetime.datetime) -> Snapshot | None:
+    key = snapshot_key(viewer, year)
+    return fresh(cache.get(key), now) if key else None

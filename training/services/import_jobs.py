@@ -1,0 +1,224 @@
+"""Import jobs: upload, preview (now or in a Celery task), commit all-or-nothing."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from asnportal.tasks import enqueue_on_commit
+from districts.models import CivilServant, District, ScheduleEntry
+
+from ..models import AuditEntry, ImportJob
+from . import audit, imports, reminders
+from .import_files import BACKGROUND_ROWS, read_table
+
+# The Celery tasks of training.services.tasks, queued by name (kept from earlier releases).
+PREVIEW_TASK = "training.hr.tasks.preview_import"
+COMMIT_TASK = "training.hr.tasks.commit_import"
+SPECS = {
+    ImportJob.Kind.PERSONNEL: (
+        imports.PERSONNEL_COLUMNS,
+        imports.PERSONNEL_REQUIRED,
+        imports.preview_personnel,
+    ),
+    ImportJob.Kind.SCHEDULE: (
+        imports.SCHEDULE_COLUMNS,
+        imports.SCHEDULE_REQUIRED,
+        imports.preview_schedule,
+    ),
+}
+PERSON_FIELDS = (
+    "name",
+    "front_title",
+    "back_title",
+    "gender",
+    "asn_type",
+    "rank",
+    "position_title",
+    "position_type",
+    "work_unit_id",
+    "email",
+)
+
+
+def _table(job: ImportJob, data: bytes) -> list:
+    columns, required, _preview = SPECS[job.kind]
+    return read_table(name=job.original_name, data=data, columns=columns, required=required)
+
+
+def start_import(*, district: District, kind: str, name: str, data: bytes, actor) -> ImportJob:
+    """Check the file's shape and limits, store it, and preview it (in the background if big)."""
+    job = ImportJob(district=district, kind=kind, original_name=name[:255], uploaded_by=actor)
+    table = _table(job, data)
+    with transaction.atomic():
+        job.total_rows = len(table)
+        job.file.save(name, ContentFile(data), save=False)
+        job.full_clean()
+        job.save()
+        if job.total_rows > BACKGROUND_ROWS:
+            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWING)
+            enqueue_on_commit(PREVIEW_TASK, job.pk, run_here_if_down=True)
+    if job.total_rows <= BACKGROUND_ROWS:
+        run_preview(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def run_preview(*, job_id: int) -> None:
+    """Build the job's preview; safe to run twice (the result is the same)."""
+    job = ImportJob.objects.select_related("district").get(pk=job_id)
+    if job.status not in {ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWING}:
+        return
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWING)
+
+    def progress(done: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+
+    try:
+        with job.file.open("rb") as handle:
+            table = _table(job, handle.read())
+        preview = SPECS[job.kind][2](district=job.district, table=table, progress=progress)
+    except ValidationError as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error=" ".join(exc.messages)
+        )
+        return
+    except OSError:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error=_("The uploaded file could not be read.")
+        )
+        return
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.PREVIEWED, preview=preview, processed_rows=len(table)
+    )
+
+
+def request_commit(*, job: ImportJob, actor) -> bool:
+    """Claim a previewed job for committing; commit now or queue it. Return False if taken."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
+        status=ImportJob.Status.COMMITTING, processed_rows=0
+    )
+    if not claimed:
+        return False
+    if job.total_rows > BACKGROUND_ROWS:
+        enqueue_on_commit(COMMIT_TASK, job.pk, actor.pk, run_here_if_down=True)
+    else:
+        run_commit(job_id=job.pk, actor_id=actor.pk)
+    return True
+
+
+def run_commit(*, job_id: int, actor_id: int | None) -> None:
+    """Write the accepted rows of a claimed job in one transaction, or nothing.
+
+    The job row stays locked while it is written, so a task delivered twice
+    (a retry, a restarted worker) finds it committed and writes nothing again.
+    """
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("district").get(pk=job_id)
+        if job.status != ImportJob.Status.COMMITTING:
+            return
+        actor = get_user_model().objects.filter(pk=actor_id).first()
+        rows = [row for row in job.preview.get("rows", []) if row["action"] != "reject"]
+        try:
+            with transaction.atomic():
+                if job.kind == ImportJob.Kind.PERSONNEL:
+                    _commit_personnel(job.district, rows)
+                else:
+                    _commit_schedule(rows, actor)
+                audit.record(
+                    session=None,
+                    district_id=job.district_id,
+                    actor=actor,
+                    action=AuditEntry.Action.IMPORTED,
+                    detail=f"{job.get_kind_display()}: {job.original_name}, {len(rows)}",
+                )
+                ImportJob.objects.filter(pk=job.pk).update(
+                    status=ImportJob.Status.COMMITTED,
+                    processed_rows=len(rows),
+                    committed_at=timezone.now(),
+                )
+        except (ValidationError, DatabaseError) as exc:
+            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.FAILED,
+                error=_("Nothing was imported: %(reason)s") % {"reason": reason},
+            )
+
+
+def _row_error(row: dict, exc: ValidationError) -> ValidationError:
+    return ValidationError(
+        _("row %(row)d: %(reason)s") % {"row": row["row"], "reason": " ".join(exc.messages)}
+    )
+
+
+def _commit_personnel(district: District, rows: list[dict]) -> None:
+    people = {}
+    existing = {
+        person.nip: person
+        for person in CivilServant.objects.select_for_update().filter(
+            district=district, nip__in=[row["values"]["nip"] for row in rows]
+        )
+    }
+    for row in rows:
+        values = row["values"]
+        person = existing.get(values["nip"])
+        if person is None:
+            user = get_user_model()(username=values["nip"])
+            user.set_unusable_password()
+            user.save()
+            person = CivilServant(user=user, district=district, nip=values["nip"])
+        for field in PERSON_FIELDS:
+            setattr(person, field, values[field])
+        person.birth_date = datetime.date.fromisoformat(values["birth_date"])
+        try:
+            person.full_clean(exclude=["supervisor"])
+        except ValidationError as exc:
+            raise _row_error(row, exc) from exc
+        person.save()
+        people[person.nip] = person
+    for row in rows:
+        person = people[row["values"]["nip"]]
+        boss_nip = row["values"]["supervisor_nip"]
+        boss = people.get(boss_nip) or (
+            CivilServant.objects.filter(district=district, nip=boss_nip).first()
+            if boss_nip
+            else None
+        )
+        if boss_nip and boss is None:
+            raise ValidationError(
+                _("row %(row)d: supervisor %(nip)s no longer exists.")
+                % {"row": row["row"], "nip": boss_nip}
+            )
+        if person.supervisor_id != (boss.pk if boss else None):
+            person.supervisor = boss
+            try:
+                person.full_clean()
+            except ValidationError as exc:
+                raise _row_error(row, exc) from exc
+            person.save(update_fields=["supervisor"])
+
+
+def _commit_schedule(rows: list[dict], actor) -> None:
+    for row in rows:
+        values = row["values"]
+        entry = ScheduleEntry(
+            civil_servant_id=values["civil_servant_id"],
+            kind=values["kind"],
+            leave_type=values["leave_type"],
+            start=datetime.datetime.fromisoformat(values["start"]),
+            end=datetime.datetime.fromisoformat(values["end"]),
+            note=values["note"],
+            source=ScheduleEntry.Source.IMPORT,
+            entered_by=actor,
+        )
+        try:
+            entry.full_clean()
+        except ValidationError as exc:
+            raise _row_error(row, exc) from exc
+        entry.save()
+    # The new shifts may clash with sessions the people are enrolled in.
+    reminders.queue_people_recheck(row["values"]["civil_servant_id"] for row in rows)

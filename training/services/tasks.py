@@ -1,0 +1,64 @@
+"""Celery tasks of the services: each takes ids and calls one function; all are idempotent.
+
+Services queue them by name (``asnportal.tasks.enqueue_on_commit``), never by
+importing this module. The names are those of earlier releases, kept so that
+the beat schedule and messages already queued in a broker still find them.
+"""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import enrollment_notices, import_jobs, reminders, session_notices
+
+
+@shared_task(name="training.conflict_tasks.scan_conflicts")
+def scan_conflicts() -> dict:
+    """Record the reminders due in the scan window and queue their sending (beat)."""
+    return reminders.scan(now=timezone.now())
+
+
+@shared_task(name=reminders.RECHECK_PERSON_TASK)
+def recheck_person(person_id: int) -> int:
+    """Re-check one person's conflicts after their enrolment or schedule changed."""
+    return reminders.recheck_person(person_id=person_id, now=timezone.now())
+
+
+@shared_task(name=reminders.RECHECK_PEOPLE_TASK)
+def recheck_people(person_ids: list[int]) -> int:
+    """Re-check many people at once after an import of their schedules."""
+    return reminders.recheck_people(person_ids=person_ids, now=timezone.now())
+
+
+@shared_task(name=reminders.RECHECK_SESSION_TASK)
+def recheck_session(session_id: int) -> int:
+    """Re-check the participants of one session after it changed."""
+    return reminders.recheck_session(session_id=session_id, now=timezone.now())
+
+
+@shared_task(name=import_jobs.PREVIEW_TASK)
+def preview_import(job_id: int) -> None:
+    """Build the preview of a large import."""
+    import_jobs.run_preview(job_id=job_id)
+
+
+@shared_task(name=import_jobs.COMMIT_TASK)
+def commit_import(job_id: int, actor_id: int | None) -> None:
+    """Commit a large import, all or nothing."""
+    import_jobs.run_commit(job_id=job_id, actor_id=actor_id)
+
+
+@shared_task(name="training.hr.tasks.notify_session_change")
+def notify_session_change(session_id: int, change: str) -> int:
+    """Kept for messages queued by an older release: records the notices (idempotent)."""
+    return session_notices.send_session_change(session_id=session_id, change=change)
+
+
+@shared_task(
+    name="training.selfservice.tasks.send_enrollment_notice",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_enrollment_notice(enrollment_id: int, event: str) -> int:
+    """Kept for messages queued by an older release: records the notice (idempotent)."""
+    return enrollment_notices.send_enrollment_notice(enrollment_id=enrollment_id, event=event)

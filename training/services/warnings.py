@@ -1,0 +1,199 @@
+"""Warnings shown before a session is saved: venue, instructor, holiday, working hours.
+
+All checks are set-based (one query per kind for every proposed occurrence)
+and decided by the conflict engine's pure core, :func:`training.overlap.find_overlaps`
+(half-open intervals ``[start, end)``: back-to-back is no clash), with the
+holidays of :func:`training.services.conflicts.holiday_intervals` (a holiday is the whole
+local day in the district's zone). A venue clash blocks saving; the others may
+be overridden with a reason.
+"""
+
+import datetime
+import enum
+import operator
+import zoneinfo
+from dataclasses import dataclass
+from functools import reduce
+
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from districts import localtime
+from districts.models import District
+
+from ..models import TrainingSession
+from .conflicts import days_around, holiday_intervals
+from .overlap import Overlap, find_overlaps, overlapping_pairs
+
+WORKDAY_START = datetime.time(7, 30)
+WORKDAY_END = datetime.time(16, 0)
+WORKDAYS = range(0, 5)  # Monday to Friday
+
+
+class Kind(enum.StrEnum):
+    VENUE = "venue"
+    INSTRUCTOR = "instructor"
+    HOLIDAY = "holiday"
+    WORKING_HOURS = "working_hours"
+
+
+@dataclass(frozen=True)
+class Warning:
+    kind: Kind
+    start: datetime.datetime
+    message: str
+
+    @property
+    def blocking(self) -> bool:
+        return self.kind == Kind.VENUE
+
+
+def _overlapping(intervals, exclude_ids) -> Q:
+    return reduce(operator.or_, (Q(start__lt=end, end__gt=start) for start, end in intervals)) & ~Q(
+        pk__in=list(exclude_ids)
+    )
+
+
+def _hits(intervals, others) -> dict:
+    """Return, per other ``(id, start, end)`` overlapping a proposed interval, the first one."""
+    first = {}
+    proposed = [(number, start, end) for number, (start, end) in enumerate(intervals)]
+    for left, right in sorted(overlapping_pairs(proposed, others)):
+        first.setdefault(right, intervals[left][0])
+    return first
+
+
+def _booked(sessions, intervals, kind: Kind, text: str, zone: str) -> list[Warning]:
+    """Return a warning of ``kind`` for each of ``sessions`` a proposed interval overlaps."""
+    sessions = list(sessions)
+    hits = _hits(intervals, [(other.pk, other.start, other.end) for other in sessions])
+    return [
+        Warning(
+            kind,
+            hits[other.pk],
+            text
+            % {
+                "title": other.program.title,
+                "when": localtime.format_range(other.start, other.end, zone),
+            },
+        )
+        for other in sessions
+        if other.pk in hits
+    ]
+
+
+def session_warnings(
+    *,
+    district: District,
+    intervals: list[tuple[datetime.datetime, datetime.datetime]],
+    venue_id: int | None = None,
+    instructor_id: int | None = None,
+    exclude_ids: tuple[int, ...] = (),
+) -> list[Warning]:
+    """Return the warnings for sessions at ``intervals`` (aware datetimes), soonest first."""
+    if not intervals:
+        return []
+    zone = district.time_zone
+    found = []
+    live = TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
+    overlapping = _overlapping(intervals, exclude_ids)
+    booked = (
+        (
+            Kind.VENUE,
+            "venue_id",
+            venue_id,
+            _("The venue is already booked for “%(title)s”, %(when)s."),
+        ),
+        (
+            Kind.INSTRUCTOR,
+            "instructor_id",
+            instructor_id,
+            _("The instructor is already teaching “%(title)s”, %(when)s."),
+        ),
+    )
+    for kind, field, value, text in booked:
+        if value:
+            others = live.filter(overlapping, **{field: value}).select_related("program")
+            found += _booked(others, intervals, kind, text, zone)
+    found += _holiday_warnings(district, intervals)
+    found += _working_hours_warnings(district, intervals)
+    return sorted(found, key=lambda warning: (warning.start, warning.kind))
+
+
+def _local_days(start, end, zone) -> list[datetime.date]:
+    first = localtime.in_zone(start, zone).date()
+    last = localtime.in_zone(end - datetime.timedelta(microseconds=1), zone).date()
+    return [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _holiday_warnings(district, intervals) -> list[Warning]:
+    """Return a warning for each holiday of the district (its local day) a session touches."""
+    first, last = days_around(
+        min(start for start, _end in intervals), max(end for _start, end in intervals)
+    )
+    days = [
+        (number, start, end, holiday)
+        for number, (holiday, district_id, zone, start, end) in enumerate(
+            holiday_intervals(first, last)
+        )
+        if district_id == district.pk or (district_id is None and zone == district.time_zone)
+    ]
+    hits = find_overlaps(
+        [(number, start, end) for number, (start, end) in enumerate(intervals)],
+        [(number, start, end) for number, start, end, _holiday in days],
+    )
+    holidays = {number: holiday for number, _start, _end, holiday in days}
+    pairs = sorted(
+        (hit.left_id, holidays[hit.right_id].date, hit.right_id)
+        for hit in hits
+        if isinstance(hit, Overlap)
+    )
+    return [
+        Warning(
+            Kind.HOLIDAY,
+            intervals[left][0],
+            _("%(date)s is a holiday: %(name)s (%(kind)s).")
+            % {
+                "date": formats.date_format(holidays[right].date, "DATE_FORMAT"),
+                "name": holidays[right].name,
+                "kind": holidays[right].get_kind_display(),
+            },
+        )
+        for left, _date, right in pairs
+    ]
+
+
+def _off_duty(start, end, zone) -> list[tuple]:
+    """Return the off-duty local intervals (nights, weekends) of the days ``[start, end)`` spans."""
+    tz = zoneinfo.ZoneInfo(zone)
+    result = []
+    for day in _local_days(start, end, zone):
+        midnight = datetime.datetime.combine(day, datetime.time(), tzinfo=tz)
+        next_midnight = midnight + datetime.timedelta(days=1)
+        if day.weekday() not in WORKDAYS:
+            result.append((day, midnight, next_midnight))
+            continue
+        opens = datetime.datetime.combine(day, WORKDAY_START, tzinfo=tz)
+        closes = datetime.datetime.combine(day, WORKDAY_END, tzinfo=tz)
+        result += [((day, "before"), midnight, opens), ((day, "after"), closes, next_midnight)]
+    return result
+
+
+def outside_working_hours(start, end, zone) -> bool:
+    """Return whether ``[start, end)`` leaves Monday-Friday 07.30-16.00 local time."""
+    return bool(overlapping_pairs([("session", start, end)], _off_duty(start, end, zone)))
+
+
+def _working_hours_warnings(district, intervals) -> list[Warning]:
+    zone = district.time_zone
+    return [
+        Warning(
+            Kind.WORKING_HOURS,
+            start,
+            _("%(when)s is outside working hours (Monday–Friday, 07.30–16.00 %(zone)s).")
+            % {"when": localtime.format_range(start, end, zone), "zone": district.zone_label},
+        )
+        for start, end in intervals
+        if outside_working_hours(start, end, zone)
+    ]
