@@ -66,7 +66,7 @@ def test_administrator_compares_districts_on_a_short_page(page):
     from django.utils import timezone
 
     from tests.factories import PLACES, district
-    from training.dashboards import summary
+    from training.services.dashboards import summary
 
     for slug in PLACES:  # a transactional test's flush took the migrated places away
         district(slug)
