@@ -1,6 +1,10 @@
 from django.contrib import admin
 
+from .forms import AdminLoginForm
 from .models import CivilServant, District, Holiday, ScheduleEntry, WorkUnit
+
+# The admin's login is throttled like the portal's (districts.ratelimit).
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(District)

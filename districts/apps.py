@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DistrictsConfig(AppConfig):
     name = "districts"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        from .validation import require_single_line
+
+        require_single_line(self.label)

@@ -1,9 +1,31 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import ratelimit
+from .nip import normalize_nip
 
-class LoginForm(AuthenticationForm):
+
+class ThrottledLoginMixin:
+    """Refuse a login while its NIP and address are slowed down; count failures only."""
+
+    def clean(self):
+        wait = ratelimit.login_wait(self.request)
+        if wait:
+            raise ValidationError(ratelimit.wait_message(wait), code="throttled")
+        try:
+            return super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login":
+                ratelimit.record_login_failure(self.request)
+            raise
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("Please enter a correct NIP (or username) and password."),
@@ -15,3 +37,55 @@ class LoginForm(AuthenticationForm):
         ),
         help_text=_("Civil servants log in with their 18-digit NIP; spaces are allowed."),
     )
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's login, under the same throttle as the portal's."""
+
+
+class NipPasswordResetForm(PasswordResetForm):
+    """Ask for a reset link by NIP (or username) or by email; the answer never tells which exist."""
+
+    email = forms.CharField(
+        label=_("NIP or email"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+        help_text=_("The link is sent to the email address the portal has for you."),
+    )
+
+    def get_users(self, email):
+        """Return the active users with a usable password that the NIP, username or email names."""
+        typed = email.strip()
+        compact = normalize_nip(typed)
+        match = Q(username=compact if compact.isdigit() else typed)
+        if "@" in typed:
+            match |= Q(email__iexact=typed) | Q(civil_servant__email__iexact=typed)
+        # Imported people have no password yet: the link is how they choose one.
+        users = get_user_model()._default_manager.filter(match, is_active=True)
+        for user in users.select_related("civil_servant"):
+            if address_of(user):
+                yield user
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Send to the civil servant's address, which Django's flow does not know of."""
+        super().send_mail(
+            subject_template_name,
+            email_template_name,
+            context,
+            from_email,
+            address_of(context["user"]),
+            html_email_template_name,
+        )
+
+
+def address_of(user) -> str:
+    person = getattr(user, "civil_servant", None)
+    return (person.email if person and person.email else user.email) or ""

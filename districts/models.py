@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .nip import format_nip, normalize_nip, parse_nip
 from .ranks import RANK_CHOICES, rank_label, ranks_for
+from .validation import EARLIEST, LATEST, in_portal_range
 
 ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
@@ -333,6 +334,12 @@ class ScheduleEntry(models.Model):
                 | (~Q(kind="leave") & Q(leave_type="")),
                 name="schedule_leave_type_iff_leave",
             ),
+            # A copy of the same shift would raise its own clash and notification.
+            models.UniqueConstraint(
+                fields=["civil_servant", "kind", "start", "end"],
+                name="schedule_entry_not_duplicated",
+                violation_error_message=_("This entry is already in the schedule."),
+            ),
         ]
         indexes = [
             models.Index(fields=["civil_servant", "start", "end"]),
@@ -344,6 +351,13 @@ class ScheduleEntry(models.Model):
 
     def clean(self):
         errors = {}
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value and not in_portal_range(value):
+                errors[name] = ValidationError(
+                    _("Enter a date between %(first)d and %(last)d."),
+                    params={"first": EARLIEST.year, "last": LATEST.year},
+                )
         if self.start and self.end and self.end <= self.start:
             errors["end"] = _("The end must be after the start.")
         if self.kind == self.Kind.LEAVE and not self.leave_type:

@@ -85,26 +85,64 @@ def browser():
         instance.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh browser page (desktop size) with the live server's URL as ``page.base``."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+# Reported by the page itself too, in case a browser words its console message differently.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const what = `${event.violatedDirective} ${event.blockedURI}`;
+  console.error(`Content Security Policy violation: ${what}`);
+});
+"""
+
+
+def watch_console(page) -> list[str]:
+    """Collect the page's console errors and uncaught exceptions into ``page.console_errors``."""
+    page.console_errors = []
+    page.add_init_script(_REPORT_CSP_VIOLATIONS)
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda error: page.console_errors.append(f"Uncaught: {error}"))
+    return page.console_errors
+
+
+def csp_violations(page) -> list[str]:
+    """Return the Content-Security-Policy violations the page reported so far."""
+    return [text for text in page.console_errors if "Content Security Policy" in text]
+
+
+def _open_page(browser, live_server, **options):
+    context = browser.new_context(locale="id-ID", **options)
     page = context.new_page()
     page.base = live_server.url
+    watch_console(page)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page (desktop size) with the live server's URL as ``page.base``.
+
+    Every page the browser suite visits is held to the CSP: a violation fails the test.
+    """
+    context, page = _open_page(browser, live_server, viewport={"width": 1280, "height": 900})
     yield page
+    violations = csp_violations(page)
     context.close()
+    assert violations == [], "Content-Security-Policy violations in the browser console"
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    """A fresh browser page at a phone-sized viewport."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="id-ID", is_mobile=True, has_touch=True
+    """A fresh browser page at a phone-sized viewport, held to the CSP like ``page``."""
+    context, page = _open_page(
+        browser,
+        live_server,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
     )
-    page = context.new_page()
-    page.base = live_server.url
     yield page
+    violations = csp_violations(page)
     context.close()
+    assert violations == [], "Content-Security-Policy violations in the browser console"
 
 
 def screenshot(page, name: str) -> None:

@@ -67,6 +67,9 @@ AUDIENCES = {
     "": Audience(SIGNED_IN),  # the role-aware home page (the empty route only)
     "healthz": Audience((PUBLIC,)),
     "akun/login/": Audience((ANONYMOUS,)),
+    # Forgotten password: for anyone (signed in or not) who lost it.
+    "akun/lupa-sandi/": Audience((PUBLIC,)),
+    "akun/atur-sandi/": Audience((PUBLIC,)),
     "akun/": Audience(SIGNED_IN),
     "i18n/": Audience((PUBLIC,)),
     "admin/": Audience((ADMIN,)),
@@ -124,7 +127,9 @@ class World:
     objects: dict
     values: dict = field(default_factory=dict)
 
-    def value(self, kwarg: str, segment: str, after: str = "") -> list[str]:
+    def value(self, kwarg: str, segment: str, after: str = "", name: str = "") -> list[str]:
+        if f"{name}.{kwarg}" in self.values:  # a kwarg whose name another page uses too
+            return [str(item) for item in self.values[f"{name}.{kwarg}"]]
         if kwarg == "pk":
             name = ACTION_OBJECTS.get(after) or SEGMENT_OBJECTS[segment]
             return [str(self.objects[name].pk)]
@@ -229,7 +234,7 @@ def problem(pattern: Pattern, world: World | None = None) -> str | None:
             return f"no object for <pk> after {segment!r} (add it to SEGMENT_OBJECTS)"
         if world is not None:
             try:
-                world.value(kwarg, segment, after)
+                world.value(kwarg, segment, after, pattern.name)
             except KeyError:
                 return f"the world has no value for {kwarg!r} (after {segment!r})"
     return None
@@ -252,8 +257,9 @@ def pages(world: World) -> list[Page]:
     for item in patterns():
         if excluded_reason(item) is not None or problem(item, world) is not None:
             continue
+        item_name = item.name
         named = kwargs_of(item.route)
-        choices = [world.value(*item) for item in named]
+        choices = [world.value(*item, item_name) for item in named]
         for combination in itertools.product(*choices):
             kwargs = {kwarg: value for (kwarg, _, _), value in zip(named, combination, strict=True)}
             if item.pattern.name:
@@ -396,10 +402,17 @@ def build_world(now: datetime.datetime | None = None) -> World:
 
 
 def _values(certificate, person, fingerprint: str) -> dict:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
     from training.hr.views.roster import ACTIONS
     from training.services.dashboards.dashboard import TABLE_KEYS
 
     return {
+        # The link of a password-reset email for the ASN.
+        "password_reset_confirm.uidb64": [urlsafe_base64_encode(force_bytes(person.user.pk))],
+        "password_reset_confirm.token": [default_token_generator.make_token(person.user)],
         "code": [certificate.verification_code],
         "token": [person.calendar_token],
         "fingerprint": [fingerprint],

@@ -53,3 +53,34 @@ def test_indonesian_input_formats_never_read_month_first():
 
     assert "%m/%d/%Y" not in formats.DATE_INPUT_FORMATS
     assert all(not fmt.startswith("%m") for fmt in formats.DATETIME_INPUT_FORMATS)
+
+
+def _database_setting(env) -> str:
+    code = "from django.conf import settings as s; d = s.DATABASES['default']; "
+    code += "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_local_mode_keeps_no_idle_postgresql_connection():
+    # runserver never reuses a thread's connection: kept ones only fill PostgreSQL's slots.
+    env = {"DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal"}
+
+    assert _database_setting(env) == "0 True"
+
+
+def test_production_reuses_connections_checked_before_each_request():
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal"}
+
+    assert _database_setting(env) == "60 True"
+
+
+def test_production_sends_a_content_security_policy():
+    code = "from django.conf import settings as s; "
+    code += "print('csp.middleware.CSPMiddleware' in s.MIDDLEWARE, "
+    code += "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src'])"
+
+    result = manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
+
+    assert result.stdout.strip() == "True [\"'self'\"]"

@@ -94,9 +94,20 @@ class CertificateSequenceAdmin(admin.ModelAdmin):
 
 @admin.register(models.AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
+    """History is read, never written: not even a superuser adds, edits or deletes it."""
+
     list_display = ["at", "district", "session", "actor", "action"]
     list_filter = ["action", "district"]
     search_fields = ["detail", "actor__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(models.Feedback)

@@ -28,8 +28,11 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from districts import scoping
+        from districts.validation import require_single_line
 
         from . import models
+
+        require_single_line(self.label)
 
         scoping.register(models.TrainingProgram, district="district", person=None)
         scoping.register(models.TrainingSession, district="district", person=None)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from districts.models import Holiday
-from tests.conftest import login, screenshot
+from tests.conftest import csp_violations, login, screenshot, watch_console
 from tests.factories import (
     CivilServantFactory,
     EnrollmentFactory,
@@ -141,6 +141,7 @@ def test_hr_pages_fit_without_sideways_scrolling(browser, live_server, tmp_path,
     )
     page = context.new_page()
     page.base = live_server.url
+    watch_console(page)
 
     login(page, officer.nip)
     page.goto(f"{page.base}/kepegawaian/sesi/{session.pk}/")
@@ -178,4 +179,5 @@ def test_hr_pages_fit_without_sideways_scrolling(browser, live_server, tmp_path,
     screenshot(page, f"hr-import-preview-{size}")
     problems = page.locator("#import-rows tbody td").last.bounding_box()
     assert problems["x"] + problems["width"] <= viewport[0]
+    assert csp_violations(page) == []
     context.close()

@@ -78,7 +78,7 @@ def test_large_import_is_previewed_and_committed_by_the_worker(hr_worker, monkey
     )
     assert wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "previewed")
     job.refresh_from_db()
-    assert import_jobs.request_commit(job=job, actor=officer.user)
+    assert import_jobs.request_commit(job=job, actor=officer.user, now=timezone.now())
 
     assert wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "committed")
     assert CivilServant.objects.filter(name__startswith="Orang ").count() == 3

@@ -7,10 +7,9 @@ from django.utils import timezone
 
 from districts import localtime
 
-# Dates a calendar or a month filter may show; beyond them the neighbouring
-# month or week (and the aware bounds in the furthest zone) would not exist.
-EARLIEST = datetime.date(1970, 1, 1)
-LATEST = datetime.date(2100, 12, 31)
+# Dates a calendar or a month filter may show are the portal's one range
+# (beyond it the neighbouring month or week would not exist).
+from districts.validation import EARLIEST, LATEST
 
 
 def parse_day(raw: str, *, default: datetime.date) -> datetime.date:

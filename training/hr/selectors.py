@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet
 
+from districts.nip import normalize_nip
 from districts.scoping import Scope
 from training.models import Enrollment, Instructor, TrainingProgram, TrainingSession, Venue
 
@@ -23,6 +24,21 @@ def programs(scope: Scope, *, filters: dict) -> QuerySet:
     if filters.get("active") in {"0", "1"}:
         queryset = queryset.filter(is_active=filters["active"] == "1")
     return queryset.annotate(session_count=Count("sessions")).order_by("title", "pk")
+
+
+def people(scope: Scope, *, filters: dict) -> QuerySet:
+    """Return the civil servants in scope matching a name or NIP, with their unit."""
+    queryset = scope.people().select_related("district", "work_unit", "user")
+    if filters.get("q"):
+        term = filters["q"].strip()
+        compact = normalize_nip(term)
+        match = Q(name__icontains=term)
+        if compact.isdigit():
+            match |= Q(nip__startswith=compact)
+        queryset = queryset.filter(match)
+    if filters.get("active") in {"0", "1"}:
+        queryset = queryset.filter(is_active=filters["active"] == "1")
+    return queryset.order_by("name", "pk")
 
 
 def sessions(scope: Scope, *, filters: dict) -> QuerySet:

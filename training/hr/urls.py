@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import exports, imports, places, programs, roster, sessions
+from .views import exports, imports, people, places, programs, roster, sessions
 
 urlpatterns = [
     path("program/", programs.program_list, name="hr-programs"),
@@ -34,8 +34,11 @@ urlpatterns = [
     path("sesi/<int:pk>/kelulusan/", roster.completion, name="hr-completion"),
     path("sesi/<int:pk>/unduh.<slug:fmt>", exports.roster_export, name="hr-roster-export"),
     path("persetujuan/", roster.approvals, name="hr-approvals"),
+    path("pegawai/", people.people_list, name="hr-people"),
+    path("pegawai/<int:pk>/atur-sandi/", people.person_send_reset, name="hr-person-reset"),
     path("impor/", imports.import_list, name="hr-imports"),
     path("impor/contoh/<slug:kind>.<slug:fmt>", imports.import_template, name="hr-import-template"),
     path("impor/<int:pk>/", imports.import_detail, name="hr-import"),
     path("impor/<int:pk>/simpan/", imports.import_commit, name="hr-import-commit"),
+    path("impor/<int:pk>/buang/", imports.import_discard, name="hr-import-discard"),
 ]

@@ -31,9 +31,10 @@ def deliver(message: Message) -> int:
     """Send the email (nothing when the person has no address); return messages sent."""
     if not message.to:
         return 0
-    email = EmailMessage(
-        subject=message.subject, body=message.body, to=message.to, headers=message.headers
-    )
+    # A title stored before single-line text was enforced must not break the
+    # header (BadHeaderError would fail the reminder on every retry).
+    subject = " ".join(message.subject.split())
+    email = EmailMessage(subject=subject, body=message.body, to=message.to, headers=message.headers)
     for name, content, mimetype in message.attachments:
         email.attach(name, content, mimetype)
     return email.send()

@@ -22,6 +22,7 @@ class AuditEntry(models.Model):
         COMPLETION_RECORDED = "completion_recorded", _("recorded completion")
         CERTIFICATE_ISSUED = "certificate_issued", _("issued a certificate")
         IMPORTED = "imported", _("imported")
+        PASSWORD_RESET_SENT = "password_reset", _("sent a password reset link")
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     session = models.ForeignKey(

@@ -21,6 +21,8 @@ class ImportJob(models.Model):
         COMMITTING = "committing", _("Committing")
         COMMITTED = "committed", _("Committed")
         FAILED = "failed", _("Failed")
+        DISCARDED = "discarded", _("Discarded")
+        EXPIRED = "expired", _("Expired")
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -35,10 +37,14 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves with every status or progress change: a job that stops moving
+    # while it should (a worker died) is failed by ``expire_import_jobs``.
+    updated_at = models.DateTimeField(auto_now=True)
     committed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "updated_at"])]
 
     def __str__(self):
         return f"{self.kind} {self.original_name}"

@@ -9,22 +9,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import District, ScheduleEntry
+from districts.validation import EARLIEST, LATEST, validate_portal_date
 
 from ..models import Feedback, TrainingProgram
 from .selectors import CatalogueFilters
 
-# Dates the pages may show; far beyond them the next week or month, or an
-# aware bound in the furthest zone, no longer exists (OverflowError).
-EARLIEST = datetime.date(1970, 1, 1)
-LATEST = datetime.date(2100, 12, 31)
-
 
 def _within_range(value: datetime.datetime) -> datetime.datetime:
-    if not EARLIEST <= value.date() <= LATEST:
-        raise forms.ValidationError(
-            _("Enter a date between %(first)d and %(last)d.")
-            % {"first": EARLIEST.year, "last": LATEST.year}
-        )
+    validate_portal_date(value)
     return value
 
 
@@ -166,7 +158,28 @@ class ScheduleEntryForm(forms.ModelForm):
             value = data.get(name)
             if value is not None:
                 data[name] = value.replace(tzinfo=None).replace(tzinfo=zone)
+        if not self.errors:
+            self._refuse_duplicate(data)
         return data
+
+    def _refuse_duplicate(self, data) -> None:
+        # The model's no-duplicate constraint names the person, whom the form
+        # leaves out of its fields (and so of the checks Django runs for it).
+        entry = ScheduleEntry(
+            pk=self.instance.pk,
+            civil_servant=self.person,
+            kind=data.get("kind"),
+            start=data.get("start"),
+            end=data.get("end"),
+        )
+        entry._state.adding = self.instance._state.adding  # an edit is not its own duplicate
+        unique = next(
+            c for c in ScheduleEntry._meta.constraints if c.name == "schedule_entry_not_duplicated"
+        )
+        try:
+            unique.validate(ScheduleEntry, entry)
+        except forms.ValidationError as exc:
+            self.add_error("start", exc.messages)
 
     def clean_note(self):
         return self.cleaned_data["note"].strip()

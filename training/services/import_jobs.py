@@ -1,6 +1,14 @@
-"""Import jobs: upload, preview (now or in a Celery task), commit all-or-nothing."""
+"""Import jobs: upload, preview (now or in a Celery task), commit all-or-nothing.
+
+Every job ends: committed, failed (with the reason HR reads on its page),
+discarded by HR, or expired. Whatever goes wrong while a file is checked or
+written ends the job as failed; a job whose worker vanished is failed by
+``expire_import_jobs`` once it has not moved for ``STALE_AFTER``, and a
+preview nobody imports expires after ``PREVIEW_TTL``.
+"""
 
 import datetime
+import logging
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -11,10 +19,11 @@ from django.utils.translation import gettext as _
 
 from asnportal.tasks import enqueue_on_commit
 from districts.models import CivilServant, District, ScheduleEntry
+from districts.validation import CONTROL_CHARACTERS
 
 from ..models import AuditEntry, ImportJob
 from . import audit, imports, reminders
-from .import_files import BACKGROUND_ROWS, read_table
+from .import_files import BACKGROUND_ROWS, count_rows, read_table
 
 # The Celery tasks of training.services.tasks, queued by name (kept from earlier releases).
 PREVIEW_TASK = "training.hr.tasks.preview_import"
@@ -31,6 +40,11 @@ SPECS = {
         imports.preview_schedule,
     ),
 }
+logger = logging.getLogger(__name__)
+
+PREVIEW_TTL = datetime.timedelta(hours=24)
+STALE_AFTER = datetime.timedelta(hours=1)
+RUNNING = (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWING, ImportJob.Status.COMMITTING)
 PERSON_FIELDS = (
     "name",
     "front_title",
@@ -51,18 +65,26 @@ def _table(job: ImportJob, data: bytes) -> list:
 
 
 def start_import(*, district: District, kind: str, name: str, data: bytes, actor) -> ImportJob:
-    """Check the file's shape and limits, store it, and preview it (in the background if big)."""
-    job = ImportJob(district=district, kind=kind, original_name=name[:255], uploaded_by=actor)
-    table = _table(job, data)
+    """Check the file's shape and limits, store it, and preview it (in the background if big).
+
+    Within the request only what is cheap is checked (size, header, rows
+    counted); a big file's rows are read by the background preview.
+    """
+    name = CONTROL_CHARACTERS.sub("", name).strip()[:255] or "berkas"
+    job = ImportJob(district=district, kind=kind, original_name=name, uploaded_by=actor)
+    columns, required, _preview = SPECS[kind]
+    rows = count_rows(name=name, data=data, columns=columns, required=required)
+    background = rows > BACKGROUND_ROWS
+    table = None if background else _table(job, data)
     with transaction.atomic():
-        job.total_rows = len(table)
+        job.total_rows = rows if background else len(table)
         job.file.save(name, ContentFile(data), save=False)
         job.full_clean()
         job.save()
-        if job.total_rows > BACKGROUND_ROWS:
+        if background:
             ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWING)
             enqueue_on_commit(PREVIEW_TASK, job.pk, run_here_if_down=True)
-    if job.total_rows <= BACKGROUND_ROWS:
+    if not background:
         run_preview(job_id=job.pk)
     job.refresh_from_db()
     return job
@@ -73,35 +95,64 @@ def run_preview(*, job_id: int) -> None:
     job = ImportJob.objects.select_related("district").get(pk=job_id)
     if job.status not in {ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWING}:
         return
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEWING)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.PREVIEWING, updated_at=timezone.now()
+    )
 
     def progress(done: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, updated_at=timezone.now())
 
     try:
         with job.file.open("rb") as handle:
             table = _table(job, handle.read())
         preview = SPECS[job.kind][2](district=job.district, table=table, progress=progress)
+        with transaction.atomic():
+            # Only a job still being checked: one failed meanwhile stays failed.
+            ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWING).update(
+                status=ImportJob.Status.PREVIEWED,
+                preview=preview,
+                total_rows=len(table),
+                processed_rows=len(table),
+                updated_at=timezone.now(),
+            )
     except ValidationError as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, error=" ".join(exc.messages)
-        )
-        return
+        _fail(job, " ".join(exc.messages))
     except OSError:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, error=_("The uploaded file could not be read.")
-        )
-        return
+        _fail(job, _("The uploaded file could not be read."))
+    except Exception:
+        logger.exception("Import %s: the preview failed", job.pk)
+        _fail(job, _unexpected())
+
+
+def _unexpected() -> str:
+    return _(
+        "The file could not be checked because of an unexpected error; nothing was saved. "
+        "Upload it again, or ask the administrator if it happens again."
+    )
+
+
+def _fail(job: ImportJob, reason: str) -> None:
+    """End ``job`` as failed with ``reason``; its file serves no one now."""
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.PREVIEWED, preview=preview, processed_rows=len(table)
+        status=ImportJob.Status.FAILED,
+        error=CONTROL_CHARACTERS.sub(" ", reason),
+        updated_at=timezone.now(),
     )
+    _delete_file(job)
 
 
-def request_commit(*, job: ImportJob, actor) -> bool:
+def _delete_file(job: ImportJob) -> None:
+    try:
+        job.file.delete(save=False)
+    except OSError:
+        logger.warning("Import %s: its file could not be deleted", job.pk)
+
+
+def request_commit(*, job: ImportJob, actor, now: datetime.datetime) -> bool:
     """Claim a previewed job for committing; commit now or queue it. Return False if taken."""
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
-        status=ImportJob.Status.COMMITTING, processed_rows=0
-    )
+    claimed = ImportJob.objects.filter(
+        pk=job.pk, status=ImportJob.Status.PREVIEWED, updated_at__gt=now - PREVIEW_TTL
+    ).update(status=ImportJob.Status.COMMITTING, processed_rows=0, updated_at=now)
     if not claimed:
         return False
     if job.total_rows > BACKGROUND_ROWS:
@@ -109,6 +160,46 @@ def request_commit(*, job: ImportJob, actor) -> bool:
     else:
         run_commit(job_id=job.pk, actor_id=actor.pk)
     return True
+
+
+def discard(*, job: ImportJob) -> bool:
+    """Drop a preview HR will not import, with its file. Return False if it is too late."""
+    discarded = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
+        status=ImportJob.Status.DISCARDED, preview={}, updated_at=timezone.now()
+    )
+    if discarded:
+        _delete_file(job)
+    return bool(discarded)
+
+
+def expire_import_jobs(*, now: datetime.datetime) -> int:
+    """Expire previews past ``PREVIEW_TTL``; fail jobs that stopped moving. Return how many."""
+    ended = 0
+    old_previews = ImportJob.objects.filter(
+        status=ImportJob.Status.PREVIEWED, updated_at__lte=now - PREVIEW_TTL
+    )
+    for job in old_previews.only("pk", "file"):
+        reason = _("The preview was not imported within %(hours)d hours and has expired.") % {
+            "hours": PREVIEW_TTL // datetime.timedelta(hours=1)
+        }
+        if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
+            status=ImportJob.Status.EXPIRED, preview={}, error=reason, updated_at=now
+        ):
+            _delete_file(job)
+            ended += 1
+    stalled = ImportJob.objects.filter(status__in=RUNNING, updated_at__lte=now - STALE_AFTER)
+    for job in stalled.only("pk", "file", "status"):
+        reason = _(
+            "The work on this file stopped without finishing (the server may have restarted); "
+            "nothing was saved. Upload the file again."
+        )
+        # Conditional: a commit still holding the row finishes first, and wins.
+        if ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=ImportJob.Status.FAILED, error=reason, updated_at=now
+        ):
+            _delete_file(job)
+            ended += 1
+    return ended
 
 
 def run_commit(*, job_id: int, actor_id: int | None) -> None:
@@ -140,13 +231,14 @@ def run_commit(*, job_id: int, actor_id: int | None) -> None:
                     status=ImportJob.Status.COMMITTED,
                     processed_rows=len(rows),
                     committed_at=timezone.now(),
+                    updated_at=timezone.now(),
                 )
         except (ValidationError, DatabaseError) as exc:
             reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            ImportJob.objects.filter(pk=job.pk).update(
-                status=ImportJob.Status.FAILED,
-                error=_("Nothing was imported: %(reason)s") % {"reason": reason},
-            )
+            _fail(job, _("Nothing was imported: %(reason)s") % {"reason": reason})
+        except Exception:
+            logger.exception("Import %s: the commit failed", job.pk)
+            _fail(job, _("Nothing was imported: %(reason)s") % {"reason": _unexpected()})
 
 
 def _row_error(row: dict, exc: ValidationError) -> ValidationError:

@@ -6,16 +6,24 @@ its column. Committing (``import_jobs``) writes the accepted ``values`` as previ
 """
 
 import datetime
+import functools
 import re
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from districts.models import CivilServant, District, ScheduleEntry, WorkUnit
 from districts.nip import normalize_nip, parse_nip
 from districts.ranks import ranks_for
+from districts.validation import (
+    SINGLE_LINE_MESSAGE,
+    choice_lookup,
+    has_control_characters,
+    match_choice,
+    printable,
+    validate_portal_date,
+)
 
 PERSONNEL_COLUMNS = {
     "NIP": "nip",
@@ -62,27 +70,41 @@ GENDERS = {
     "wanita": "female",
     "female": "female",
 }
-POSITION_TYPES = {
-    **{value: value for value in CivilServant.PositionType.values},
+# Besides a choice's value and the labels the portal shows (Indonesian and
+# English, any case), these words HR commonly types are understood too.
+SCHEDULE_KIND_ALIASES = {
+    "shift": "duty_shift",
+    "piket": "duty_shift",
+    "dinas luar": "official_travel",
+}
+LEAVE_TYPE_ALIASES = {
+    "cuti alasan penting": "alasan_penting",
+    "di luar tanggungan negara": "cltn",
+    "cuti di luar tanggungan negara": "cltn",
+}
+POSITION_TYPE_ALIASES = {
     "jpt utama": "jpt_utama",
     "jpt madya": "jpt_madya",
     "jpt pratama": "jpt_pratama",
 }
-SCHEDULE_KINDS = {
-    **{value: value for value in ScheduleEntry.Kind.values},
-    "shift dinas": "duty_shift",
-    "shift": "duty_shift",
-    "piket": "duty_shift",
-    "cuti": "leave",
-    "dinas luar": "official_travel",
-    "perjalanan dinas": "official_travel",
-    "lainnya": "other",
-}
-LEAVE_TYPES = {
-    **{value: value for value in ScheduleEntry.LeaveType.values},
-    "alasan penting": "alasan_penting",
-    "di luar tanggungan negara": "cltn",
-}
+
+
+@functools.cache
+def _lookups() -> dict[str, dict[str, str]]:
+    # Built on first use: labels are translated, which needs the apps loaded.
+    return {
+        "kind": choice_lookup(ScheduleEntry.Kind.choices, aliases=SCHEDULE_KIND_ALIASES),
+        "leave_type": choice_lookup(ScheduleEntry.LeaveType.choices, aliases=LEAVE_TYPE_ALIASES),
+        "position_type": choice_lookup(
+            CivilServant.PositionType.choices, aliases=POSITION_TYPE_ALIASES
+        ),
+    }
+
+
+def _labels(choices) -> str:
+    return ", ".join(str(label) for _value, label in choices)
+
+
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
 DATETIME_FORMATS = (
     "%d-%m-%Y %H.%M",
@@ -123,16 +145,32 @@ class _Row:
     def __init__(self, number: int, raw: dict, columns: dict):
         self.number, self.raw, self.columns = number, raw, columns
         self.errors, self.values = [], {}
+        for field, value in raw.items():
+            if has_control_characters(value):
+                self.error(field, SINGLE_LINE_MESSAGE)
 
     def error(self, field: str, message: str) -> None:
-        self.errors.append({"column": _header(self.columns, field), "message": str(message)})
+        column = _header(self.columns, field)
+        if not any(error["column"] == column for error in self.errors):
+            self.errors.append({"column": column, "message": str(message)})
+
+    def text(self, model, field: str) -> str:
+        """Return the cell for ``field``, checked by the model field's own validators."""
+        value = self.raw.get(field, "").strip()
+        if value:
+            try:
+                model._meta.get_field(field).run_validators(value)
+            except ValidationError as exc:
+                self.error(field, " ".join(exc.messages))
+        return value
 
     def as_json(self, action: str) -> dict:
+        nip = self.values.get("nip") or normalize_nip(self.raw.get("nip", ""))
         return {
             "row": self.number,
             "action": "reject" if self.errors else action,
-            "nip": self.values.get("nip") or normalize_nip(self.raw.get("nip", "")),
-            "name": self.raw.get("name", ""),
+            "nip": printable(nip, limit=40),
+            "name": printable(self.raw.get("name", ""), limit=150),
             "errors": self.errors,
             "values": {} if self.errors else self.values,
         }
@@ -171,12 +209,13 @@ def preview_personnel(*, district: District, table: list[tuple[int, dict]], prog
                 row.error("nip", _("The NIP is also in row %(row)d.") % {"row": first_row_of[nip]})
             else:
                 first_row_of[nip] = number
-            if nip in existing and existing[nip][1] != district.pk:
-                row.error("nip", _("This NIP belongs to a civil servant of another district."))
-            elif nip not in existing and nip in taken_logins:
-                row.error("nip", _("A login with this NIP already exists."))
+            # Whether the NIP is someone's elsewhere, or an administrator's
+            # login, is not this district's HR's business: say only "not here".
+            elsewhere = nip in existing and existing[nip][1] != district.pk
+            if elsewhere or (nip not in existing and nip in taken_logins):
+                row.error("nip", _("This NIP cannot be imported in this district."))
         rows.append(row)
-        if progress and index % 100 == 0:
+        if progress and index % 500 == 0:
             progress(index)
     _check_supervisors(district, rows)
     result = [
@@ -188,11 +227,10 @@ def preview_personnel(*, district: District, table: list[tuple[int, dict]], prog
 def _check_person(row: _Row, raw: dict, units: dict) -> None:
     values = row.values
     for field in ("name", "position_title"):
-        if not raw.get(field):
+        if not raw.get(field, "").strip():
             row.error(field, _("This column is required."))
-        values[field] = raw.get(field, "")[:150]
-    values["front_title"] = raw.get("front_title", "")[:30]
-    values["back_title"] = raw.get("back_title", "")[:50]
+    for field in ("name", "position_title", "front_title", "back_title"):
+        values[field] = row.text(CivilServant, field)
     gender = GENDERS.get(raw.get("gender", "").strip().casefold())
     if gender is None:
         row.error("gender", _("Use L (male) or P (female)."))
@@ -204,16 +242,19 @@ def _check_person(row: _Row, raw: dict, units: dict) -> None:
     if born is None:
         row.error(
             "birth_date",
-            _("“%(value)s” is not a date (DD-MM-YYYY).") % {"value": raw.get("birth_date", "")},
+            _("“%(value)s” is not a date (DD-MM-YYYY).")
+            % {"value": printable(raw.get("birth_date", ""))},
         )
     rank = _rank(raw.get("rank", ""))
     if asn_type and rank not in ranks_for(asn_type):
         row.error(
             "rank",
             _("“%(value)s” is not a rank for %(type)s.")
-            % {"value": raw.get("rank", ""), "type": asn_type},
+            % {"value": printable(raw.get("rank", "")), "type": asn_type},
         )
-    position_type = POSITION_TYPES.get((raw.get("position_type") or "pelaksana").strip().casefold())
+    position_type = match_choice(
+        _lookups()["position_type"], raw.get("position_type", "").strip() or "pelaksana"
+    )
     if position_type is None:
         row.error("position_type", _("Unknown position type."))
     unit_id = units.get(raw.get("work_unit", "").strip().casefold())
@@ -221,14 +262,9 @@ def _check_person(row: _Row, raw: dict, units: dict) -> None:
         row.error(
             "work_unit",
             _("Unknown work unit “%(value)s” in this district.")
-            % {"value": raw.get("work_unit", "")},
+            % {"value": printable(raw.get("work_unit", ""))},
         )
-    email = raw.get("email", "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            row.error("email", _("Not a valid email address."))
+    email = row.text(CivilServant, "email")
     try:
         nip = parse_nip(
             raw.get("nip", ""),
@@ -237,8 +273,7 @@ def _check_person(row: _Row, raw: dict, units: dict) -> None:
             birth_date=born.date() if born else None,
         ).digits
     except ValidationError as exc:
-        for message in exc.messages:
-            row.error("nip", message)
+        row.error("nip", " ".join(exc.messages))
         nip = None
     values.update(
         {
@@ -256,44 +291,78 @@ def _check_person(row: _Row, raw: dict, units: dict) -> None:
 
 
 def _check_supervisors(district: District, rows: list[_Row]) -> None:
-    """Reject unknown supervisors and reporting lines that would form a cycle."""
-    known = dict(
+    """Reject unknown supervisors and reporting lines that would form a cycle.
+
+    The reporting line is the district's, with each accepted row's supervisor
+    in place of the stored one. Every row has at most one supervisor, so the
+    line is a graph of out-degree one: walking it once from every person, and
+    marking who has been walked, finds every cycle in time linear in its size.
+    A rejected row leaves the person's stored line (or no one) in its place,
+    which the next round checks again; a round rejects at least one row, and a
+    file without such knock-on rejections takes one round.
+    """
+    stored = dict(
         CivilServant.objects.filter(district=district, is_active=True).values_list(
             "nip", "supervisor__nip"
         )
     )
-    changed = True
-    while changed:
-        changed = False
-        line = dict(known)
-        valid = {row.values["nip"]: row for row in rows if not row.errors}
-        for nip, row in valid.items():
-            line[nip] = row.values["supervisor_nip"] or None
-        for nip, row in valid.items():
+    candidates = {row.values["nip"]: row for row in rows if not row.errors}
+    while True:
+        line = dict(stored)
+        line.update({nip: row.values["supervisor_nip"] or None for nip, row in candidates.items()})
+        rejected = {}
+        for nip, row in candidates.items():
             boss = row.values["supervisor_nip"]
-            if not boss:
-                continue
-            message = None
-            if boss == nip:
-                message = _("A person cannot supervise themself.")
-            elif boss not in line:
-                message = _(
-                    "No civil servant of this district (nor a valid row) has NIP %(nip)s."
-                ) % {"nip": boss}
-            else:
-                seen, current = set(), boss
-                while current and current not in seen:
-                    if current == nip:
-                        message = _(
-                            "This supervisor reports (directly or not) to this person: "
-                            "the reporting line would form a cycle."
-                        )
-                        break
-                    seen.add(current)
-                    current = line.get(current)
-            if message:
-                row.error("supervisor", message)
-                changed = True
+            if boss and boss == nip:
+                rejected[nip] = _("A person cannot supervise themself.")
+            elif boss and boss not in line:
+                rejected[nip] = _unknown_supervisor(boss)
+        for nip in _on_cycles(line):
+            if nip in candidates and nip not in rejected:
+                rejected[nip] = _(
+                    "This supervisor reports (directly or not) to this person: "
+                    "the reporting line would form a cycle."
+                )
+        if not rejected:
+            return
+        _reject_reports_of_rejected(candidates, stored, rejected)
+        for nip, message in rejected.items():
+            candidates.pop(nip).error("supervisor", message)
+
+
+def _unknown_supervisor(nip: str) -> str:
+    return _("No civil servant of this district (nor a valid row) has NIP %(nip)s.") % {"nip": nip}
+
+
+def _reject_reports_of_rejected(candidates: dict, stored: dict, rejected: dict) -> None:
+    """Add to ``rejected`` everyone whose supervisor is now known to no one, down the line."""
+    reports = {}
+    for nip, row in candidates.items():
+        reports.setdefault(row.values["supervisor_nip"], []).append(nip)
+    gone = [nip for nip in rejected if nip not in stored]
+    while gone:
+        boss = gone.pop()
+        for nip in reports.get(boss, ()):
+            if nip not in rejected:
+                rejected[nip] = _unknown_supervisor(boss)
+                if nip not in stored:
+                    gone.append(nip)
+
+
+def _on_cycles(line: dict[str, str | None]) -> set[str]:
+    """Return the people on a cycle of ``line`` (person → supervisor), in one pass."""
+    state = {}  # nip → the walk that reached it; a walk ends at a walked person
+    on_cycle = set()
+    for walk, start in enumerate(line):
+        path, current = [], start
+        while current is not None and current in line and current not in state:
+            state[current] = walk
+            path.append(current)
+            current = line[current]
+        if current is not None and state.get(current) == walk:
+            # This walk came back to itself: the loop is its tail from ``current``.
+            on_cycle.update(path[path.index(current) :])
+    return on_cycle
 
 
 def preview_schedule(*, district: District, table: list[tuple[int, dict]], progress=None) -> dict:
@@ -306,39 +375,43 @@ def preview_schedule(*, district: District, table: list[tuple[int, dict]], progr
         ).values_list("nip", "pk", "asn_type", "name")
     }
     zone = district.tzinfo
+    lookups = _lookups()
     rows, seen = [], {}
     for index, (number, raw) in enumerate(table, start=1):
         row = _Row(number, raw, SCHEDULE_COLUMNS)
         nip = normalize_nip(raw.get("nip", ""))
         if nip not in people:
             row.error(
-                "nip", _("No active civil servant of this district has NIP %(nip)s.") % {"nip": nip}
+                "nip",
+                _("No active civil servant of this district has NIP %(nip)s.")
+                % {"nip": printable(nip)},
             )
-        kind = SCHEDULE_KINDS.get(raw.get("kind", "").strip().casefold())
+        kind = match_choice(lookups["kind"], raw.get("kind", ""))
         if kind is None:
-            row.error("kind", _("Use shift dinas, cuti, dinas luar or lainnya."))
+            row.error(
+                "kind",
+                _("Use one of: %(choices)s.") % {"choices": _labels(ScheduleEntry.Kind.choices)},
+            )
         leave_type = ""
-        if kind == "leave":
-            leave_type = LEAVE_TYPES.get(raw.get("leave_type", "").strip().casefold())
+        if kind == ScheduleEntry.Kind.LEAVE:
+            leave_type = match_choice(lookups["leave_type"], raw.get("leave_type", ""))
             if leave_type is None:
-                row.error("leave_type", _("Give the type of leave (e.g. tahunan, sakit)."))
+                row.error(
+                    "leave_type",
+                    _("Give the type of leave, one of: %(choices)s.")
+                    % {"choices": _labels(ScheduleEntry.LeaveType.choices)},
+                )
             elif (
                 nip in people
                 and people[nip][1] == "PPPK"
                 and leave_type not in ScheduleEntry.PPPK_LEAVE_TYPES
             ):
                 row.error("leave_type", _("This leave type is not available to PPPK."))
-        start = _parse(raw.get("start", ""), DATETIME_FORMATS)
-        end = _parse(raw.get("end", ""), DATETIME_FORMATS)
-        for field, value in (("start", start), ("end", end)):
-            if value is None:
-                row.error(
-                    field,
-                    _("“%(value)s” is not a date and time (DD-MM-YYYY HH.MM).")
-                    % {"value": raw.get(field, "")},
-                )
+        start = _moment(row, "start", zone)
+        end = _moment(row, "end", zone)
         if start and end and end <= start:
             row.error("end", _("The end must be after the start."))
+        note = row.text(ScheduleEntry, "note")
         key = (nip, kind, start, end)
         if not row.errors and key in seen:
             row.error("start", _("The same entry is also in row %(row)d.") % {"row": seen[key]})
@@ -349,18 +422,36 @@ def preview_schedule(*, district: District, table: list[tuple[int, dict]], progr
                 "civil_servant_id": people[nip][0],
                 "kind": kind,
                 "leave_type": leave_type or "",
-                "start": start.replace(tzinfo=zone).isoformat(),
-                "end": end.replace(tzinfo=zone).isoformat(),
-                "note": raw.get("note", "")[:255],
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "note": note,
             }
         rows.append(row)
-        if progress and index % 100 == 0:
+        if progress and index % 500 == 0:
             progress(index)
     _reject_existing_entries(rows)
     result = [row.as_json("create") for row in rows]
     for item in result:  # a roster names people by NIP only: show whose row it is
         item["name"] = people[item["nip"]][2] if item["nip"] in people else ""
     return {"rows": result, "counts": _counts(result)}
+
+
+def _moment(row: _Row, field: str, zone) -> datetime.datetime | None:
+    """Return the row's aware ``field`` in the district's zone, or record why not."""
+    raw = row.raw.get(field, "")
+    value = _parse(raw, DATETIME_FORMATS)
+    if value is None:
+        row.error(
+            field,
+            _("“%(value)s” is not a date and time (DD-MM-YYYY HH.MM).") % {"value": printable(raw)},
+        )
+        return None
+    try:
+        validate_portal_date(value)
+    except ValidationError as exc:
+        row.error(field, " ".join(exc.messages))
+        return None
+    return value.replace(tzinfo=zone)
 
 
 def _reject_existing_entries(rows: list[_Row]) -> None:

@@ -47,6 +47,12 @@ def commit_import(job_id: int, actor_id: int | None) -> None:
     import_jobs.run_commit(job_id=job_id, actor_id=actor_id)
 
 
+@shared_task(name="training.hr.tasks.expire_import_jobs")
+def expire_import_jobs() -> int:
+    """End the import jobs that stopped moving or were never imported (beat)."""
+    return import_jobs.expire_import_jobs(now=timezone.now())
+
+
 @shared_task(name="training.hr.tasks.notify_session_change")
 def notify_session_change(session_id: int, change: str) -> int:
     """Kept for messages queued by an older release: records the notices (idempotent)."""
