@@ -373,16 +373,21 @@ def test_import_template_has_the_columns_the_import_reads(hr_client, kind, fmt):
     if fmt == "xlsx":
         from openpyxl import load_workbook
 
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        book = load_workbook(io.BytesIO(response.content))
+        sheet = book.active
         assert [cell.value for cell in sheet[1]] == list(columns)
         assert sheet.freeze_panes == "A2"
+        sheet.append(["isi"] * len(columns))  # HR fills a row in
+        filled = io.BytesIO()
+        book.save(filled)
+        data = filled.getvalue()
     else:
         text = response.content.decode("utf-8-sig")
         assert text.strip().split(";") == list(columns)
-    # The import itself accepts the empty template: every required column is there.
-    assert (
-        read_table(name=f"x.{fmt}", data=response.content, columns=columns, required=required) == []
-    )
+        data = (text + ";".join(["isi"] * len(columns)) + "\r\n").encode()
+    # The import reads the filled template: every column is recognised.
+    rows = read_table(name=f"x.{fmt}", data=data, columns=columns, required=required)
+    assert [set(values) for _number, values in rows] == [set(columns.values())]
 
 
 @pytest.mark.django_db
