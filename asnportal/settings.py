@@ -99,6 +99,9 @@ TEMPLATES = [
 
 # Database: SQLite file under var/ unless DATABASE_URL says otherwise.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if "DATABASE_URL" not in env:
+    # A fresh clone: `python manage.py migrate` works without `make` creating var/ first.
+    VAR_DIR.mkdir(exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the Celery worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -151,7 +154,8 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 # One catalogue per feature area, so that areas are translated independently;
 # Django merges them. Source strings are English, the catalogues Indonesian.
 LOCALE_PATHS = [
-    BASE_DIR / "locale" / area for area in ("core", "hr", "self_service", "conflicts", "dashboards")
+    BASE_DIR / "locale" / area
+    for area in ("core", "hr", "self_service", "conflicts", "dashboards", "pages")
 ]
 USE_I18N = True
 USE_TZ = True
@@ -195,16 +199,28 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Portal Pelatihan ASN <noreply@portal-asn.local>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# WEB_ADDR is where `make run` serves (host:port); the base URL follows it unless set.
+PORTAL_BASE_URL = env.str(
+    "PORTAL_BASE_URL", default=f"http://{env.str('WEB_ADDR', default='127.0.0.1:8000')}"
+)
 
 # Celery: Redis when CELERY_BROKER_URL is set, kombu's filesystem transport otherwise.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_QUEUE_DIR = VAR_DIR / "celery" / "queue"
+if CELERY_BROKER_URL.startswith("filesystem"):
+    for folder in (
+        CELERY_QUEUE_DIR,
+        VAR_DIR / "celery" / "processed",
+        VAR_DIR / "celery" / "control",
+    ):
+        folder.mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(CELERY_QUEUE_DIR),
         "data_folder_out": str(CELERY_QUEUE_DIR),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Without it kombu writes its exchange tables to ./control in the working directory.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")

@@ -33,3 +33,21 @@ def local_range(start, end, place):
 @register.filter
 def nip(value):
     return format_nip(value or "")
+
+
+@register.filter
+def ago(value, now=None):
+    """``{{ item.created_at|ago }}``: "just now" under a minute, else "5 minutes ago".
+
+    Django's ``timesince`` says "0 minutes" for anything under a minute.
+    """
+    if not value:
+        return ""
+    from django.utils import timezone
+    from django.utils.timesince import timesince
+    from django.utils.translation import gettext
+
+    now = now or timezone.now()
+    if (now - value).total_seconds() < 60:
+        return gettext("just now")
+    return gettext("%(time)s ago") % {"time": timesince(value, now, depth=1)}

@@ -55,3 +55,41 @@ def test_supervisor_filters_sees_chart_opens_person_downloads_xlsx(
     phone_page.goto(f"{phone_page.base}/dasbor/?year=2026")
     assert phone_page.locator("svg.chart-attainment").is_visible()
     screenshot(phone_page, "dashboards-supervisor-phone")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_administrator_compares_districts_on_a_short_page(page):
+    """The demo's four districts side by side, with a chart; long tables folded."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tests.factories import PLACES, district
+    from training.services.dashboards import summary
+
+    for slug in PLACES:  # a transactional test's flush took the migrated places away
+        district(slug)
+    call_command("seed_demo", stdout=None)
+    summary.refresh_snapshots(now=timezone.now())  # as the 5-minute task does
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("pass-Word-123")
+    admin.save()
+    login(page, "admin")
+    page.goto(f"{page.base}/dasbor/")
+
+    rows = page.locator('[data-table="districts"] tbody tr')
+    assert sorted(rows.all_inner_texts())[0].startswith("Asemrowo")
+    assert rows.count() == 4
+    chart = page.locator("#table-districts svg.chart-percent")
+    assert chart.locator("title").text_content().startswith("Mencapai target JP tahunan (%)")
+    assert "Sawahlunto" in chart.inner_html()
+    # The unit chart names its metric and each bar's district.
+    units = page.locator("#table-units svg.chart-percent")
+    assert units.locator("title").text_content().startswith("Tingkat kelulusan (%) per unit kerja")
+    assert " · " in units.inner_html()
+    folded = page.locator("details.dashboard-fold:not([open])")
+    assert folded.count() >= 1
+    height = page.evaluate("document.documentElement.scrollHeight")
+    screenshot(page, "dashboards-admin-districts")
+    assert height < 8000, height

@@ -406,7 +406,7 @@ def test_history_reads_in_indonesian_with_name_and_spaced_nip():
 
     first = _enroll(session, ani)
     _enroll(session, budi)
-    reject_request(enrollment=first, actor=boss.user, now=NOW)
+    reject_request(enrollment=first, actor=boss.user, now=NOW, note="Beban kerja")
 
     details = list(
         AuditEntry.objects.filter(session=session).order_by("pk").values_list("detail", flat=True)

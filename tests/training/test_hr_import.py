@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -241,6 +242,16 @@ def test_import_schedule_entries(hr_client, unit):
 
     columns = {row["row"]: [e["column"] for e in row["errors"]] for row in job.preview["rows"]}
     assert columns == {2: [], 3: [], 4: ["NIP"], 5: ["Jenis"], 6: ["Selesai"], 7: ["Jenis Cuti"]}
+    # A roster names people by NIP only; the preview shows whose row it is.
+    names = {row["row"]: row["name"] for row in job.preview["rows"]}
+    assert names == {
+        2: person.name,
+        3: person.name,
+        4: "",
+        5: person.name,
+        6: person.name,
+        7: contract.name,
+    }
     entries = list(ScheduleEntry.objects.order_by("start").values_list("kind", "start", "source"))
     assert entries == [
         ("duty_shift", datetime.datetime(2026, 12, 7, 0, 0, tzinfo=datetime.UTC), "import"),
@@ -347,3 +358,57 @@ def test_a_commit_delivered_twice_writes_the_rows_once(hr_client, unit):
     import_jobs.run_commit(job_id=job.pk, actor_id=None, now=timezone.now())
 
     assert ScheduleEntry.objects.filter(civil_servant=person).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("kind", ["personnel", "schedule"])
+def test_import_template_has_the_columns_the_import_reads(hr_client, kind, fmt):
+    from training.hr.import_help import KINDS
+    from training.services.import_files import read_table
+
+    response = hr_client.get(reverse("training:hr-import-template", args=[kind, fmt]))
+
+    assert response.status_code == 200
+    assert f'filename="contoh-impor-{kind}.{fmt}"' in response["Content-Disposition"]
+    columns, required = KINDS[kind]
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(response.content))
+        sheet = book.active
+        assert [cell.value for cell in sheet[1]] == list(columns)
+        assert sheet.freeze_panes == "A2"
+        sheet.append(["isi"] * len(columns))  # HR fills a row in
+        filled = io.BytesIO()
+        book.save(filled)
+        data = filled.getvalue()
+    else:
+        text = response.content.decode("utf-8-sig")
+        assert text.strip().split(";") == list(columns)
+        data = (text + ";".join(["isi"] * len(columns)) + "\r\n").encode()
+    # The import reads the filled template: every column is recognised.
+    rows = read_table(name=f"x.{fmt}", data=data, columns=columns, required=required)
+    assert [set(values) for _number, values in rows] == [set(columns.values())]
+
+
+@pytest.mark.django_db
+def test_import_template_of_an_unknown_kind_is_404_and_hr_only(hr_client, client):
+    assert hr_client.get("/kepegawaian/impor/contoh/gaji.csv").status_code == 404
+    client.force_login(CivilServantFactory().user)
+    assert client.get("/kepegawaian/impor/contoh/personnel.csv").status_code == 404
+
+
+@pytest.mark.django_db
+def test_import_page_lists_allowed_values_and_unit_codes(hr_client, unit):
+    html = hr_client.get(reverse("training:hr-imports")).content.decode()
+
+    personnel = re.search(r'id="import-columns-personnel">(.*?)</dl>', html, re.S).group(1)
+    text = " ".join(re.sub(r"<[^>]+>", " ", personnel).split())
+    assert "Jenis Kelamin * (wajib) L, P" in text
+    assert "Jenis ASN * (wajib) PNS, PPPK" in text
+    assert "IV/e" in text and "XVII" in text
+    schedule = re.search(r'id="import-columns-schedule">(.*?)</dl>', html, re.S).group(1)
+    assert "shift dinas, cuti, dinas luar, lainnya" in schedule
+    assert "<code>KEC</code> Kantor Kecamatan Mulyorejo" in html
+    assert "/kepegawaian/impor/contoh/schedule.xlsx" in html

@@ -450,7 +450,7 @@ def test_venue_pages_in_browser_desktop_and_phone(page, phone_page):
     page.click("input[type=submit][name=save]")
     page.goto(f"{page.base}{reverse('training:hr-venues')}")
     screenshot(page, "hr-venue-list-desktop")
-    rows = page.locator("tbody tr td:first-child a").all_inner_texts()
+    rows = page.locator("tbody tr td:first-child > a").all_inner_texts()
 
     login(phone_page, officer.nip)
     phone_page.goto(f"{phone_page.base}{reverse('training:hr-venues')}")

@@ -106,7 +106,7 @@ def test_roster_actions_approve_reject_promote_cancel(hr_client):
 
     def act(enrollment, action):
         url = reverse("training:hr-enrollment-action", args=[session.pk, enrollment.pk, action])
-        return hr_client.post(url)
+        return hr_client.post(url, {"note": "Kuota unit penuh"} if action == "reject" else {})
 
     act(requested, "approve")
     act(rejected, "reject")  # frees a seat: the waitlist moves up by itself

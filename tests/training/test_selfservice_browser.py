@@ -60,7 +60,14 @@ def test_phone_find_session_see_clash_enrol_and_cancel(phone_page):
     assert "Pelayanan Prima Loket" in upcoming.inner_text()
     screenshot(page, "selfservice-phone-my-training")
 
-    upcoming.locator("button", has_text="Batalkan").click()
+    upcoming.locator("a", has_text="Batalkan").click()
+    page.wait_for_load_state("networkidle")
+    # Asked first, told what happens to the seat (nobody waits: it is freed).
+    assert (
+        "Kursi Anda dilepas untuk orang lain." in page.locator("#cancel-consequence").inner_text()
+    )
+    screenshot(page, "selfservice-phone-cancel-confirm")
+    page.click("#confirm-cancel")
     page.wait_for_load_state("networkidle")
     assert "Pendaftaran Anda telah dibatalkan." in page.locator(".alert-success").inner_text()
     assert "Pelayanan Prima Loket" not in page.locator("#upcoming").inner_text()

@@ -1,9 +1,11 @@
 """Catalogue and session page: what a person sees, their clashes, and enrolling from it."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
     CivilServantFactory,
@@ -218,6 +220,54 @@ def test_cancel_own_enrolment_promotes_waitlist(client, person):
     assert (mine.status, waiting.status) == ("cancelled", "approved")
 
 
+@pytest.mark.parametrize(
+    ("mine_status", "others_waiting", "expected"),
+    [
+        (
+            "approved",
+            2,
+            "Kursi Anda langsung diberikan kepada orang pertama di daftar tunggu (2 orang",
+        ),
+        ("approved", 0, "Kursi Anda dilepas untuk orang lain."),
+        ("waitlisted", 0, "Anda keluar dari daftar tunggu (Anda nomor 1)."),
+        ("requested", 0, "Permintaan Anda kepada atasan ditarik"),
+    ],
+    ids=["seat_to_waitlist", "seat_freed", "leave_waitlist", "withdraw_request"],
+)
+def test_cancel_asks_first_and_says_what_happens_to_the_seat(
+    client, person, mine_status, others_waiting, expected
+):
+    session = SessionFactory(start=days_ahead(10), capacity=1)
+    if mine_status != "approved":
+        EnrollmentFactory(session=session)  # someone else holds the one seat
+    mine = EnrollmentFactory(
+        session=session,
+        civil_servant=person,
+        status=mine_status,
+        waitlisted_at=days_ahead(-2) if mine_status == "waitlisted" else None,
+    )
+    for _ in range(others_waiting):
+        EnrollmentFactory(session=session, status="waitlisted", waitlisted_at=days_ahead(-1))
+
+    response = client.get(reverse("training:cancel_enrollment", args=[mine.pk]))
+
+    mine.refresh_from_db()
+    assert response.status_code == 200
+    assert mine.status == mine_status  # nothing happens before the person confirms
+    consequence = re.search(
+        r'id="cancel-consequence">(.*?)</div>', response.content.decode(), re.S
+    ).group(1)
+    assert expected in " ".join(consequence.split())
+
+
+def test_cancel_confirmation_of_another_persons_enrolment_is_404(client, person):
+    other = EnrollmentFactory(session=SessionFactory(start=days_ahead(10)))
+
+    response = client.get(reverse("training:cancel_enrollment", args=[other.pk]))
+
+    assert response.status_code == 404
+
+
 def test_pages_need_a_civil_servant(client):
     from tests.factories import UserFactory
 
@@ -270,12 +320,42 @@ def test_session_page_marks_resolved_conflict(client, person):
     assert "Sudah ditangani" in response.content.decode()
 
 
-@pytest.mark.parametrize("month", ["9999-12", "0001-01"])
+@pytest.mark.parametrize("month", ["9999-12", "1900-01", "0001-01"])
 def test_catalogue_out_of_range_month_is_refused_at_the_field(client, person, month):
+    SessionFactory(start=days_ahead(10), program__title="Mine")
+
     response = client.get(reverse("training:catalogue"), {"month": month})
 
     assert response.status_code == 200
     assert response.context["form"].errors["month"] == ["Bulan harus antara tahun 1970 dan 2100."]
+    html = response.content.decode()
+    assert 'name="month"' in html and "is-invalid" in html
+    assert "Perbaiki pencarian di atas untuk melihat sesi." in html
+    assert _titles(response) == []  # not every session, as if there were no filter
+
+
+@pytest.mark.parametrize(
+    ("status", "badge"),
+    [
+        ("approved", "Terdaftar"),
+        ("waitlisted", "Daftar tunggu"),
+        ("requested", "Menunggu persetujuan"),
+    ],
+    ids=["enrolled", "waitlisted", "awaiting_approval"],
+)
+def test_catalogue_badge_names_the_persons_own_state(client, person, status, badge):
+    session = SessionFactory(start=days_ahead(10), program__title="Mine")
+    EnrollmentFactory(
+        session=session,
+        civil_servant=person,
+        status=status,
+        waitlisted_at=timezone.now() if status == "waitlisted" else None,
+    )
+
+    response = client.get(reverse("training:catalogue"))
+
+    badges = re.findall(r'class="badge [^"]*my-status">([^<]*)<', response.content.decode())
+    assert badges == [badge]
 
 
 @pytest.mark.parametrize(

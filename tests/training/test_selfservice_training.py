@@ -158,6 +158,7 @@ def test_feedback_once_for_attendee(client, person):
 
     client.post(url, data)
     second = client.get(url)
+    again = client.post(url, {**data, "rating_content": "1", "comment": "Ganti"})
 
     feedback = Feedback.objects.get(enrollment=enrollment)
     assert (feedback.rating_content, feedback.rating_venue, feedback.comment) == (
@@ -165,7 +166,15 @@ def test_feedback_once_for_attendee(client, person):
         3,
         "Bermanfaat",
     )
-    assert second.status_code == 404
+    # Opened again: "already sent", with what was sent; a second post changes nothing.
+    html = second.content.decode()
+    assert second.status_code == 200
+    assert "Anda sudah mengirim umpan balik pada" in html
+    sent = re.search(r'id="feedback-sent">(.*?)</dl>', html, re.S).group(1)
+    values = [" ".join(v.split()) for v in re.findall(r"<dd[^>]*>(.*?)</dd>", sent, re.S)]
+    assert values == ["5 / 5", "4 / 5", "3 / 5", "5 / 5", "Bermanfaat"]
+    assert again.status_code == 200
+    assert Feedback.objects.get(enrollment=enrollment).comment == "Bermanfaat"
 
 
 def test_feedback_ratings_are_five_choices_on_one_line(client, person):
@@ -250,12 +259,33 @@ def test_supervisor_decision_message_reads_well_after_a_degree(client):
 
     response = client.post(
         reverse("training:decide_request", args=[enrollment.pk]),
-        {"decision": "reject", "note": ""},
+        {"decision": "reject", "note": "Beban kerja bulan ini"},
         follow=True,
     )
 
     assert [str(m) for m in response.context["messages"]] == [
         "Permohonan Hana Lubis, S.Pd. ditolak."
+    ]
+
+
+def test_supervisor_rejecting_without_a_reason_is_refused(client):
+    boss = CivilServantFactory()
+    employee = CivilServantFactory(supervisor=boss)
+    enrollment = EnrollmentFactory(
+        civil_servant=employee, status="requested", session__start=days_ahead(9)
+    )
+    client.force_login(boss.user)
+
+    response = client.post(
+        reverse("training:decide_request", args=[enrollment.pk]),
+        {"decision": "reject", "note": "  "},
+        follow=True,
+    )
+
+    enrollment.refresh_from_db()
+    assert enrollment.status == "requested"
+    assert [str(m) for m in response.context["messages"]] == [
+        "Berikan alasan penolakan permohonan."
     ]
 
 

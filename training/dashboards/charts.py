@@ -121,12 +121,13 @@ def line_chart(title: str, items: list[tuple[str, int]]) -> SafeString:
 
 def percent_bars(title: str, items: list[tuple[str, float | None]]) -> SafeString:
     """Return horizontal 0-100 % bars for ``(label, percent)`` items (e.g. per unit)."""
-    label_w, bar_w, row_h = 220, 330, 24
-    height = max(len(items), 1) * row_h + 4
-    body = []
+    label_w, bar_w, row_h, caption_h = 320, 330, 24, 24
+    height = max(len(items), 1) * row_h + 4 + caption_h
+    # The metric is written above the bars, not only in the title a screen reader gets.
+    body = [f'<text x="0" y="16" {FONT} font-size="13" font-weight="600">{escape(title)}</text>']
     for index, (label, value) in enumerate(items):
-        y = index * row_h + 2
-        short = label if len(label) <= 30 else f"{label[:29]}…"
+        y = index * row_h + 2 + caption_h
+        short = label if len(label) <= 44 else f"{label[:43]}…"
         body.append(
             f'<text x="{label_w - 6}" y="{y + 15}" {FONT} font-size="12" text-anchor="end">'
             f"{escape(short)}</text>"

@@ -51,8 +51,13 @@ def _charts(dashboard: Dashboard, tables: dict) -> dict:
             [(row["month"], row["jp_credited"]) for row in tables["trend"].rows],
         ),
         "units": charts.percent_bars(
-            _("Completion rate per work unit"),
-            [(row["unit"], row["completion_rate"]) for row in unit_rows],
+            _("Completion rate (%%) per work unit, the %(count)d largest")
+            % {"count": len(unit_rows)},
+            [(f"{row['unit']} · {row['district']}", row["completion_rate"]) for row in unit_rows],
+        ),
+        "districts": charts.percent_bars(
+            _("Reached the yearly JP target (%), per district"),
+            [(row["district"], row["reached_rate"]) for row in tables["districts"].rows],
         ),
     }
 

@@ -51,13 +51,29 @@ def span(weeks) -> tuple[datetime.datetime, datetime.datetime]:
     )
 
 
-def place(sessions, weeks) -> list[list[dict]]:
-    """Return ``weeks`` as rows of ``{"day", "sessions"}``, sessions on their local days."""
+def place(sessions, weeks, *, holidays=None, today=None) -> list[list[dict]]:
+    """Return ``weeks`` as rows of ``{"day", "sessions", "holidays", "today"}``.
+
+    Sessions fall on their local days; ``holidays`` maps a date to its holidays
+    (national, cuti bersama, regional); ``today`` is marked.
+    """
+    holidays = holidays or {}
     by_day = {}
     for session in sessions:
         local_day = localtime.in_zone(session.start, session.district.time_zone).date()
         by_day.setdefault(local_day, []).append(session)
-    return [[{"day": day, "sessions": by_day.get(day, [])} for day in week] for week in weeks]
+    return [
+        [
+            {
+                "day": day,
+                "sessions": by_day.get(day, []),
+                "holidays": holidays.get(day, []),
+                "today": day == today,
+            }
+            for day in week
+        ]
+        for week in weeks
+    ]
 
 
 def neighbours(day: datetime.date, view: str) -> tuple[datetime.date, datetime.date]:

@@ -21,6 +21,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = districts
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's own <form> carries the upload's enctype
         self.helper.layout = Layout(
             Row(Column("district", css_class="col-md-4"), Column("kind", css_class="col-md-4")),
             "file",

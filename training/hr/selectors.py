@@ -1,5 +1,7 @@
 """Reads for the HR pages; each takes the HR scope."""
 
+import datetime
+
 from django.db.models import Count, Q, QuerySet
 
 from districts.nip import normalize_nip
@@ -50,6 +52,10 @@ def sessions(scope: Scope, *, filters: dict) -> QuerySet:
         queryset = queryset.filter(program=filters["program"])
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
+    if filters.get("venue"):
+        queryset = queryset.filter(venue=filters["venue"])
+    if filters.get("instructor"):
+        queryset = queryset.filter(instructor=filters["instructor"])
     if filters.get("period") == "upcoming":
         queryset = queryset.filter(end__gt=filters["now"])
     elif filters.get("period") == "past":
@@ -138,3 +144,16 @@ def instructors(scope: Scope, *, filters: dict) -> QuerySet:
     """Return the instructors in scope (shared ones too), with their session counts."""
     queryset = scope.filter(Instructor.objects.select_related("district", "civil_servant"))
     return _places(queryset, filters=filters, search=("name", "institution", "email"))
+
+
+def holidays_by_day(scope: Scope, first: datetime.date, last: datetime.date) -> dict:
+    """Return ``{date: [Holiday, ...]}`` from ``first`` to ``last``: national ones and
+    those of the scope's districts (cuti bersama included)."""
+    from districts.models import Holiday
+
+    found: dict = {}
+    for holiday in Holiday.objects.filter(date__range=(first, last)).filter(
+        Q(district__isnull=True) | Q(district__in=scope.districts())
+    ):
+        found.setdefault(holiday.date, []).append(holiday)
+    return found

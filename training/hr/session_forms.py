@@ -422,10 +422,16 @@ class SessionFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
 
+    # The calendar's views per venue and per instructor (the list leaves them out).
+    venue = forms.ModelChoiceField(queryset=None, label=_("Venue"), required=False)
+    instructor = forms.ModelChoiceField(queryset=None, label=_("Instructor"), required=False)
+
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = scope.districts()
         self.fields["program"].queryset = scope.filter(TrainingProgram.objects.all())
+        self.fields["venue"].queryset = scope.filter(Venue.objects.all()).order_by("name")
+        self.fields["instructor"].queryset = scope.filter(Instructor.objects.all()).order_by("name")
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(

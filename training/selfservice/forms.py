@@ -2,7 +2,7 @@
 
 import datetime
 
-from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.bootstrap import InlineRadios, StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
@@ -59,7 +59,10 @@ class CatalogueFilterForm(forms.Form):
             ),
             Row(
                 Column("with_seats", css_class="col-auto"),
-                Column(Submit("", _("Search")), css_class="col-auto"),
+                Column(
+                    StrictButton(_("Search"), type="submit", css_class="btn-primary"),
+                    css_class="col-auto",
+                ),
                 css_class="align-items-center",
             ),
         )
@@ -219,7 +222,10 @@ class FeedbackForm(forms.ModelForm):
         self.helper.form_id = "feedback-form"
         # Five small choices side by side: one line per question, also on a phone.
         self.helper.layout = Layout(
-            *(InlineRadios(name) for name in self.Meta.fields[:4]),
+            *(
+                InlineRadios(name, template="training/selfservice/_radioselect_inline.html")
+                for name in self.Meta.fields[:4]
+            ),
             "comment",
             Submit("send", _("Send feedback")),
         )

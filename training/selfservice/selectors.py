@@ -8,7 +8,7 @@ import dataclasses
 import datetime
 import zoneinfo
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from districts.models import CivilServant, District, ScheduleEntry
@@ -16,7 +16,7 @@ from districts.scoping import Scope
 
 from ..models import CompletionRecord, Enrollment, TrainingSession
 from ..services import conflicts
-from ..services.enrollment import waitlist_position
+from ..services.enrollment import seats_left, waitlist_position
 
 
 def person_of(scope: Scope) -> CivilServant:
@@ -72,7 +72,10 @@ def catalogue(
     mine = _own(
         scope, Enrollment.objects.filter(session=OuterRef("pk"), status__in=Enrollment.ACTIVE)
     )
-    sessions = list(sessions.annotate(is_mine=Exists(mine)).order_by("start", "pk"))
+    # The person's own state (enrolled, awaiting approval, waitlisted) for the card's badge.
+    sessions = list(
+        sessions.annotate(my_status=Subquery(mine.values("status")[:1])).order_by("start", "pk")
+    )
     clashing = conflicts.clashing_session_ids(
         person_id=person.pk, session_ids=[s.pk for s in sessions]
     )
@@ -226,3 +229,27 @@ def pending_requests(supervisor_id: int, *, now: datetime.datetime) -> QuerySet:
         .select_related("civil_servant", "session__program", "session__district")
         .order_by("session__start", "pk")
     )
+
+
+def cancel_consequence(enrollment: Enrollment) -> dict:
+    """Return what cancelling ``enrollment`` does to its seat, for the confirmation page.
+
+    ``kind`` is ``"to_waitlist"`` (the seat goes at once to the first of
+    ``waiting`` people), ``"freed"`` (the seat is free for anyone), ``"leave_waitlist"``
+    or ``"withdraw_request"``.
+    """
+    waiting = Enrollment.objects.filter(
+        session_id=enrollment.session_id, status=Enrollment.Status.WAITLISTED
+    ).count()
+    if enrollment.status == Enrollment.Status.WAITLISTED:
+        kind = "leave_waitlist"
+    elif enrollment.status == Enrollment.Status.REQUESTED:
+        kind = "withdraw_request"
+    else:
+        kind = "to_waitlist" if waiting else "freed"
+    return {
+        "kind": kind,
+        "waiting": waiting,
+        "seats_left": seats_left(enrollment.session),
+        "position": waitlist_position(enrollment),
+    }

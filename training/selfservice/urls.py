@@ -10,6 +10,7 @@ urlpatterns = [
     path("saya/sesi/<int:pk>/daftar/", views.enrol, name="enrol"),
     path("saya/pendaftaran/<int:pk>/batal/", views.cancel, name="cancel_enrollment"),
     path("saya/pendaftaran/<int:pk>/umpan-balik/", views.feedback, name="feedback"),
+    path("saya/persetujuan/", views.approvals, name="approvals"),
     path("saya/persetujuan/<int:pk>/", views.decide, name="decide_request"),
     path("saya/jadwal/", views.schedule, name="schedule"),
     path("saya/jadwal/tambah/", views.schedule_entry_form, name="schedule_add"),

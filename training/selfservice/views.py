@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from districts import localtime
 from districts.models import ZONE_LABELS, CivilServant, ScheduleEntry
-from districts.scoping import scope_for
+from districts.scoping import is_supervisor, scope_for
 
 from ..messages import ical
 from ..models import CompletionRecord, Enrollment, Feedback, TrainingSession
+from ..services import approvals as approval_queue
 from ..services import enrollment as enrollment_service
 from ..services.selectors import jp_progress
 from ..services.session_length import format_jp, length_jp
@@ -38,7 +39,11 @@ def catalogue(request):
     scope = scope_for(request.user)
     person = selectors.person_of(scope)
     form = CatalogueFilterForm(request.GET or None)
-    sessions = selectors.catalogue(person, scope=scope, now=timezone.now(), filters=form.filters())
+    sessions = []
+    if not form.is_bound or form.is_valid():  # a bad filter lists nothing, not everything
+        sessions = selectors.catalogue(
+            person, scope=scope, now=timezone.now(), filters=form.filters()
+        )
     return render(
         request,
         "training/selfservice/catalogue.html",
@@ -98,10 +103,24 @@ _STATUS_MESSAGES = {
 
 
 @login_required
-@require_POST
 def cancel(request, pk: int):
+    """Ask first (GET: what happens to the seat), then cancel (POST)."""
     scope = scope_for(request.user).as_self()
-    enrollment = scope.get_or_404(Enrollment.objects.select_related("session"), pk=pk)
+    enrollment = scope.get_or_404(
+        Enrollment.objects.select_related("session__program", "session__district"), pk=pk
+    )
+    if request.method != "POST":
+        target = request.GET.get("next", "")
+        return render(
+            request,
+            "training/selfservice/cancel.html",
+            {
+                "enrollment": enrollment,
+                "session": enrollment.session,
+                "consequence": selectors.cancel_consequence(enrollment),
+                "next": target if _allowed(request, target) else "",
+            },
+        )
     try:
         enrollment_service.cancel_enrollment(
             enrollment=enrollment,
@@ -119,11 +138,28 @@ def cancel(request, pk: int):
 def _safe_next(request) -> str | None:
     """Return the posted ``next`` address if it stays on this site (no open redirect)."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    return target if _allowed(request, target) else None
+
+
+def _allowed(request, target: str) -> bool:
+    return bool(target) and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    )
+
+
+@login_required
+def approvals(request):
+    """The supervisor's queue: their direct reports' requests, filtered, decided in bulk."""
+    scope = scope_for(request.user)
+    if scope.person_id is None or not is_supervisor(scope.person_id):
+        raise Http404
+    requests = scope.as_supervisor().filter(
+        Enrollment.objects.filter(civil_servant__supervisor_id=scope.person_id)
+    )
+    context, decided = approval_queue.handle(request, requests)
+    if decided:
+        return redirect(request.get_full_path())
+    return render(request, "training/selfservice/approvals.html", context)
 
 
 @login_required
@@ -388,9 +424,17 @@ def feedback(request, pk: int):
         scope_for(request.user)
         .as_self()
         .get_or_404(
-            Enrollment.objects.select_related("session__program", "session__district"), pk=pk
+            Enrollment.objects.select_related("session__program", "session__district", "feedback"),
+            pk=pk,
         )
     )
+    sent = getattr(enrollment, "feedback", None)
+    if sent is not None:  # opened again after sending: say so, and show what was sent
+        return render(
+            request,
+            "training/selfservice/feedback_sent.html",
+            {"enrollment": enrollment, "sent": sent},
+        )
     if not selectors.feedback_allowed(enrollment):
         raise Http404
     form = FeedbackForm(request.POST or None, instance=Feedback(enrollment=enrollment))

@@ -195,10 +195,35 @@ def reject_request(
     now: datetime.datetime,
     note: str = "",
 ) -> Enrollment:
-    """Reject a request awaiting the supervisor and give the seat to the waitlist."""
+    """Reject a request awaiting approval, with a reason; its seat goes to the waitlist."""
+    if not note.strip():
+        raise EnrollmentError(_("Give a reason for rejecting the request."), "reason_required")
     return _decide(
         enrollment=enrollment, actor=actor, now=now, note=note, status=Enrollment.Status.REJECTED
     )
+
+
+def decide_requests(
+    *,
+    enrollments: list[Enrollment],
+    approve: bool,
+    actor: AbstractBaseUser | None,
+    now: datetime.datetime,
+    note: str = "",
+) -> tuple[list[Enrollment], list[tuple[Enrollment, str]]]:
+    """Approve or reject several requests, each in its own transaction.
+
+    Return the decided enrolments and ``(enrolment, reason)`` for each one that
+    could not be decided (no longer awaiting approval, session started...).
+    """
+    decide = approve_request if approve else reject_request
+    done, failed = [], []
+    for enrollment in enrollments:
+        try:
+            done.append(decide(enrollment=enrollment, actor=actor, now=now, note=note))
+        except EnrollmentError as error:
+            failed.append((enrollment, error.messages[0]))
+    return done, failed
 
 
 def promote_from_waitlist(

@@ -369,10 +369,10 @@ def preview_schedule(*, district: District, table: list[tuple[int, dict]], progr
     """Return ``{"rows": [...], "counts": {...}}`` for a schedule file of ``district``."""
     nips = [normalize_nip(raw.get("nip", "")) for _, raw in table]
     people = {
-        nip: (pk, asn_type)
-        for nip, pk, asn_type in CivilServant.objects.filter(
+        nip: (pk, asn_type, name)
+        for nip, pk, asn_type, name in CivilServant.objects.filter(
             district=district, nip__in=nips, is_active=True
-        ).values_list("nip", "pk", "asn_type")
+        ).values_list("nip", "pk", "asn_type", "name")
     }
     zone = district.tzinfo
     lookups = _lookups()
@@ -431,6 +431,8 @@ def preview_schedule(*, district: District, table: list[tuple[int, dict]], progr
             progress(index)
     _reject_existing_entries(rows)
     result = [row.as_json("create") for row in rows]
+    for item in result:  # a roster names people by NIP only: show whose row it is
+        item["name"] = people[item["nip"]][2] if item["nip"] in people else ""
     return {"rows": result, "counts": _counts(result)}
 
 

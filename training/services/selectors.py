@@ -61,3 +61,66 @@ def subtree_summary(supervisor: CivilServant) -> dict:
     direct = CivilServant.objects.filter(supervisor=supervisor, is_active=True).count()
     total = CivilServant.objects.filter(pk__in=subtree_ids(supervisor.pk), is_active=True).count()
     return {"direct": direct, "total": total}
+
+
+def approval_queue(requests, *, now: datetime.datetime) -> list[dict]:
+    """Return requests awaiting a decision, each with what the decider needs to know.
+
+    ``requests`` is an already scoped queryset of enrolments. Each row holds
+    the enrolment, the seats left in its session, the person's unresolved
+    clashes with it, and their JP shortfall for the session's year (None for
+    PPPK, who have a cap, not a target). A fixed number of queries, whatever
+    the number of rows.
+    """
+    from .conflicts import conflicts_for_enrollments
+
+    rows = list(
+        requests.filter(status=Enrollment.Status.REQUESTED, session__start__gt=now)
+        .select_related(
+            "civil_servant__work_unit", "session__program", "session__district", "session__venue"
+        )
+        .annotate(
+            seats_taken=Count(
+                "session__enrollments",
+                filter=Q(session__enrollments__status__in=Enrollment.SEAT_HOLDING),
+            )
+        )
+        .order_by("session__start", "pk")
+    )
+    clashes: dict[int, list] = {}
+    found = conflicts_for_enrollments(enrollment_ids=[r.pk for r in rows], now=now) if rows else []
+    for item in found:
+        if not item.resolved:
+            clashes.setdefault(item.enrollment_id, []).append(item)
+
+    def year(row) -> int:  # the year as the session's own district reads it
+        return row.session.start.astimezone(row.session.district.tzinfo).year
+
+    years = {year(row) for row in rows}
+    earned: dict[tuple[int, int], int] = {}
+    for values in (
+        CompletionRecord.objects.filter(
+            civil_servant_id__in={row.civil_servant_id for row in rows},
+            passed=True,
+            completion_date__year__in=years,
+        )
+        .values("civil_servant_id", "completion_date__year")
+        .annotate(total=Sum("jp_credited"))
+    ):
+        earned[values["civil_servant_id"], values["completion_date__year"]] = values["total"]
+    result = []
+    for row in rows:
+        person = row.civil_servant
+        target = yearly_target(person.asn_type) if person.asn_type == "PNS" else None
+        counted = credited_jp(person.asn_type, earned.get((person.pk, row.session.start.year), 0))
+        result.append(
+            {
+                "enrollment": row,
+                # The request itself holds a seat, so "left" counts the others' seats.
+                "seats_left": max(row.session.capacity - row.seats_taken, 0),
+                "clashes": clashes.get(row.pk, []),
+                "jp_counted": counted,
+                "jp_missing": None if target is None else max(target - counted, 0),
+            }
+        )
+    return result

@@ -5,16 +5,17 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from training.models import ImportJob
-from training.services import import_jobs, imports
+from training.services import import_jobs
 from training.services.import_files import BACKGROUND_ROWS, MAX_BYTES, MAX_ROWS
 
+from .. import import_help
 from ..access import hr_scope
 from ..import_forms import UploadForm
 
@@ -52,10 +53,21 @@ def import_list(request):
         "form": form,
         "jobs": jobs,
         "limits": LIMITS,
-        "personnel_columns": list(imports.PERSONNEL_COLUMNS),
-        "schedule_columns": list(imports.SCHEDULE_COLUMNS),
+        "allowed": import_help.allowed_values(scope.districts()),
     }
     return render(request, "training/hr/import_list.html", context)
+
+
+@login_required
+def import_template(request, kind, fmt):
+    """Download an empty import file (the header row) for ``kind``, as CSV or XLSX."""
+    hr_scope(request)
+    if kind not in import_help.KINDS or fmt not in import_help.FORMATS:
+        raise Http404
+    data, content_type = import_help.template_file(kind, fmt)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="contoh-impor-{kind}.{fmt}"'
+    return response
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from training.models import Enrollment, TrainingSession
+from training.services import approvals as approval_queue
 from training.services import enrollment as enrollment_service
 from training.services import roster as services
 
@@ -20,7 +21,6 @@ from .sessions import render_detail, session_or_404
 
 ACTIONS = {
     "approve": enrollment_service.approve_request,
-    "reject": enrollment_service.reject_request,
     "cancel": enrollment_service.cancel_enrollment,
 }
 
@@ -55,6 +55,13 @@ def enrollment_action(request, pk, enrollment_pk, action):
             enrollment_service.promote_from_waitlist(
                 session=session, actor=request.user, now=now, enrollment=enrollment
             )
+        elif action == "reject":
+            enrollment_service.reject_request(
+                enrollment=enrollment,
+                actor=request.user,
+                now=now,
+                note=request.POST.get("note", "")[:500],
+            )
         elif action in ACTIONS:
             ACTIONS[action](enrollment=enrollment, actor=request.user, now=now)
         else:
@@ -64,6 +71,16 @@ def enrollment_action(request, pk, enrollment_pk, action):
     else:
         messages.success(request, _("The enrolment was updated."))
     return redirect("training:hr-session", pk=session.pk)
+
+
+@login_required
+def approvals(request):
+    """HR's queue: the requests of their districts, filtered, decided in bulk."""
+    scope = hr_scope(request)
+    context, decided = approval_queue.handle(request, scope.filter(Enrollment.objects.all()))
+    if decided:
+        return redirect(request.get_full_path())
+    return render(request, "training/hr/approvals.html", context)
 
 
 @login_required

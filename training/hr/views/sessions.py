@@ -56,20 +56,24 @@ def session_calendar(request):
     cleaned.update({"start": start, "end": end})
     sessions = selectors.sessions(scope, filters=cleaned)
     previous, following = calendar_grid.neighbours(day, view)
-    placed = calendar_grid.place(sessions, weeks)
+    holidays = selectors.holidays_by_day(scope, weeks[0][0], weeks[-1][-1])
+    placed = calendar_grid.place(sessions, weeks, holidays=holidays, today=timezone.localdate())
     context = {
         "filters": filters,
+        "subject": cleaned.get("venue") or cleaned.get("instructor"),
         "view": view,
         "day": day,
         "weeks": placed,
         "month_has_sessions": any(
-            cell["sessions"] and cell["day"].month == day.month for week in placed for cell in week
+            (cell["sessions"] or cell["holidays"]) and cell["day"].month == day.month
+            for week in placed
+            for cell in week
         ),
         "previous": previous,
         "following": following,
         "filter_query": "".join(
             f"&{key}={request.GET[key]}"
-            for key in ("district", "program", "status")
+            for key in ("district", "program", "status", "venue", "instructor")
             if request.GET.get(key, "").isalnum()
         ),
     }

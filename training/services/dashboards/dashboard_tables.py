@@ -19,6 +19,7 @@ from .tables import Column, Table
 
 TABLE_KEYS = (
     "attainment",
+    "districts",
     "distribution",
     "units",
     "programs",
@@ -106,6 +107,44 @@ class TablesMixin:
                 Column("bucket", _("JP this year"), "text"),
                 Column("people", _("People")),
                 Column("share", _("Share"), "percent"),
+            ],
+            rows=rows,
+        )
+
+    def _table_districts(self) -> Table:
+        """Return one row per district: the administrator's side-by-side comparison."""
+        districts: dict[str, dict] = {}
+        unit_district = {}
+        for row in self._attainment_rows:
+            unit_district[row["work_unit_id"]] = row["district_name"]
+            entry = districts.setdefault(
+                row["district_name"],
+                {"figures": attainment.Attainment(), "activity": activity.Activity()},
+            )
+            entry["figures"].add(row)
+        # From the per-unit roll-up, which the refreshed summary holds (no query of its own).
+        for pk, done in self._activity["units"].items():
+            name = unit_district.get(pk)
+            if name is not None:
+                districts[name]["activity"].add(vars(done))
+        rows = [
+            {
+                "district": name,
+                **self._attainment_values(entry["figures"]),
+                **self._activity_values(entry["activity"]),
+            }
+            for name, entry in sorted(districts.items())
+        ]
+        return Table(
+            key="districts",
+            title=_("Districts side by side"),
+            columns=[
+                Column("district", _("District"), "text"),
+                Column("people", _("People")),
+                Column("reached_rate", _("Reached (%)"), "percent"),
+                Column("none", _("No JP yet")),
+                Column("average_jp", _("Average JP"), "decimal"),
+                *self._activity_columns(),
             ],
             rows=rows,
         )

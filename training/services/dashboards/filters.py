@@ -8,8 +8,9 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row, Submit
+from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -174,7 +175,7 @@ class DashboardFilterForm(forms.Form):
                 Column(Field("asn"), css_class="col-6 col-md-3"),
                 Column(Field("program"), css_class="col-12 col-md-9"),
                 Column(
-                    Submit("", _("Show"), css_class="btn-primary w-100 mt-md-4"),
+                    StrictButton(_("Show"), type="submit", css_class="btn-primary w-100 mt-md-4"),
                     css_class="col-12 col-md-3",
                 ),
             )
