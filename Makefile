@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 # The page checkers (axe-core, vnu-jar) come from npm by the versions in package-lock.json.
+# System packages the tests use (installed by .ci/run): chromium, java, gettext, faketime,
+# libreoffice-calc-nogui (the exports' round trip; skipped without it, outside CI) and
+# poppler-utils (pdftoppm, the certificate rendered to PNG).
 NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
 .PHONY: install run test lint format messages bench bench-small clean

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from districts.nip import format_nip
 from tests.factories import (
     CompletionRecordFactory,
     EnrollmentFactory,
@@ -299,7 +300,7 @@ def test_roster_xlsx_stores_numbers_as_numbers_and_neutralises_text(hr_client):
     sheet = load_workbook(io.BytesIO(response.content)).active
     row = next(sheet.iter_rows(min_row=5, values_only=True))
     assert row[0] == 1
-    assert row[1] == enrollment.civil_servant.nip
+    assert row[1] == format_nip(enrollment.civil_servant.nip)
     assert row[2] == "'+62 Ani"
     assert row[7] == 87.5
     assert row[9] == 8

@@ -1,24 +1,13 @@
 """The roster and attendance of a session as CSV or XLSX, safe to open in a spreadsheet."""
 
-import csv
-import io
-from decimal import Decimal
-
-from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from districts import localtime
 from training.models import CompletionRecord, Enrollment, TrainingSession
-
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """Return ``value`` as text that a spreadsheet shows and never evaluates."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+from training.services import spreadsheets
+from training.services.spreadsheets import csv_cell, nip_text
+from training.services.spreadsheets import neutralise_text as neutralise
 
 
 def roster_table(session: TrainingSession) -> list[list]:
@@ -52,7 +41,7 @@ def roster_table(session: TrainingSession) -> list[list]:
         rows.append(
             [
                 number,
-                person.nip,
+                nip_text(person.nip),
                 person.full_name,
                 person.rank_display,
                 person.position_title,
@@ -67,27 +56,9 @@ def roster_table(session: TrainingSession) -> list[list]:
     return rows
 
 
-def _csv_cell(value) -> str:
-    """Return a cell for the CSV: numbers with a decimal comma, text neutralised."""
-    if isinstance(value, Decimal):
-        return formats.number_format(value, 2, use_l10n=True)
-    if isinstance(value, int):
-        return str(value)
-    return neutralise(value)
-
-
-def _xlsx_cell(value):
-    """Return a cell for the XLSX: numbers as numbers, text neutralised."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, int):
-        return value
-    return neutralise(value)
-
-
 def roster_rows(session: TrainingSession) -> list[list[str]]:
     """Return the roster as text cells, as the CSV writes them."""
-    return [[_csv_cell(cell) for cell in row] for row in roster_table(session)]
+    return [[csv_cell(cell, trim=False) for cell in row] for row in roster_table(session)]
 
 
 def title_lines(session: TrainingSession) -> list[str]:
@@ -104,25 +75,23 @@ def roster_csv(session: TrainingSession) -> bytes:
     Separated by ";" with decimal commas, like the dashboards' CSVs, so a spreadsheet
     program set to Indonesian opens it in columns.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerows(roster_rows(session))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return spreadsheets.csv_bytes(roster_table(session), trim=False)
 
 
 def roster_xlsx(session: TrainingSession) -> bytes:
-    """Return the roster as an XLSX workbook: numbers as numbers, text neutralised."""
+    """Return the roster as an XLSX workbook: numbers as numbers, text neutralised.
+
+    Two title lines, a blank row, then the table with a frozen, filterable header.
+    """
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Participants")[:31]
     for line in title_lines(session):
         sheet.append([neutralise(line)])
     sheet.append([])
-    for row in roster_table(session):
-        sheet.append([_xlsx_cell(cell) for cell in row])
+    header, *rows = roster_table(session)
+    spreadsheets.append_table(sheet, header, rows)
     widths = {"A": 5, "B": 20, "C": 32, "D": 22, "E": 30, "F": 30, "G": 18, "K": 24}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(workbook)

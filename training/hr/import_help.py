@@ -1,14 +1,11 @@
 """What HR needs to fill an import file: the empty template, and the values each column takes."""
 
-import csv
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from districts.models import CivilServant, ScheduleEntry, WorkUnit
 from districts.ranks import PNS_RANK_CODES, PPPK_GRADES
+from training.services import spreadsheets
 from training.services.imports import (
     PERSONNEL_COLUMNS,
     PERSONNEL_REQUIRED,
@@ -27,22 +24,15 @@ def template_file(kind: str, fmt: str) -> tuple[bytes, str]:
     """Return an empty import file (its header row) and its content type."""
     headers = list(KINDS[kind][0])
     if fmt == "csv":
-        out = io.StringIO()
         # Semicolons: what a spreadsheet with Indonesian settings writes and reads.
-        csv.writer(out, delimiter=";").writerow(headers)
-        return ("\ufeff" + out.getvalue()).encode(), "text/csv; charset=utf-8"
+        return spreadsheets.csv_bytes([headers]), spreadsheets.CSV_TYPE
     book = Workbook()
     sheet = book.active
     sheet.title = kind
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    spreadsheets.append_table(sheet, headers, [])
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(14, len(header) + 4)
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return spreadsheets.workbook_bytes(book), spreadsheets.XLSX_TYPE
 
 
 def allowed_values(districts) -> dict:
