@@ -155,7 +155,7 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 # Django merges them. Source strings are English, the catalogues Indonesian.
 LOCALE_PATHS = [
     BASE_DIR / "locale" / area
-    for area in ("core", "hr", "self_service", "conflicts", "dashboards", "pages")
+    for area in ("core", "hr", "self_service", "conflicts", "dashboards", "pages", "documents")
 ]
 USE_I18N = True
 USE_TZ = True
@@ -203,6 +203,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env.str(
     "PORTAL_BASE_URL", default=f"http://{env.str('WEB_ADDR', default='127.0.0.1:8000')}"
 )
+# Unset, pages that show an address to keep (the calendar feed) use the request's host.
+PORTAL_BASE_URL_SET = bool(env.str("PORTAL_BASE_URL", default=""))
 
 # Celery: Redis when CELERY_BROKER_URL is set, kombu's filesystem transport otherwise.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

@@ -46,6 +46,31 @@ class District(models.Model):
         default="{seq:03d}/BKPSDM/{year}",
         help_text=_("Use {seq} and {year}, e.g. {seq:03d}/BKPSDM-SBY/{year}."),
     )
+    hr_email = models.EmailField(
+        _("HR mailbox"),
+        blank=True,
+        help_text=_("Replies to calendar invitations go here, e.g. bkpsdm@surabaya.go.id."),
+    )
+    agency_name = models.CharField(
+        _("issuing agency"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed at the top of certificates, e.g. BKPSDM Kota Surabaya."),
+    )
+    agency_logo = models.FileField(
+        _("agency logo"),
+        upload_to="logos/",
+        blank=True,
+        help_text=_("PNG or JPEG, printed on certificates."),
+    )
+    signatory_name = models.CharField(_("signatory name"), max_length=150, blank=True)
+    signatory_nip = models.CharField(_("signatory NIP"), max_length=18, blank=True)
+    signatory_position = models.CharField(
+        _("signatory position"),
+        max_length=150,
+        blank=True,
+        help_text=_("E.g. Kepala BKPSDM."),
+    )
     hr_staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

@@ -99,6 +99,7 @@ SEGMENT_OBJECTS = {
     "pegawai": "person",
     "bentrok": "enrollment",
     "notifikasi": "notification",
+    "wilayah": "district",
 }
 
 # ... unless the segment after it names an action that needs an object in
@@ -396,6 +397,7 @@ def build_world(now: datetime.datetime | None = None) -> World:
             "person": asn,
             "notification": notification,
             "import_job": job,
+            "district": a,
         },
         values=_values(certificate, asn, clash.fingerprint),
     )

@@ -39,6 +39,7 @@ def person(client):
 def behind_a_proxy(settings):
     """The portal's public address differs from the host the request came through."""
     settings.PORTAL_BASE_URL = PUBLIC
+    settings.PORTAL_BASE_URL_SET = True
     settings.ALLOWED_HOSTS = ["testserver", "proxy.internal"]
 
 

@@ -349,6 +349,7 @@ class TrainingBuilder:
             record.participant_nip = person.nip
             record.participant_rank = person.rank_display
             record.participant_position = person.position_title
+            record.snapshot_issuer()
             record.issued_at = session.end
             record.issued_by = hr_user
         record.save()

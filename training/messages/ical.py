@@ -3,7 +3,7 @@
 import datetime
 import functools
 from collections.abc import Iterable
-from urllib.parse import urlparse
+from email.utils import parseaddr
 
 import icalendar
 from django.conf import settings
@@ -19,10 +19,19 @@ REQUEST_MIMETYPE = "text/calendar; method=REQUEST"
 CANCEL_MIMETYPE = "text/calendar; method=CANCEL"
 
 
+# The UIDs' domain part: fixed, so that a new address of the portal does not
+# make every calendar show each session twice.
+UID_DOMAIN = "portal-pelatihan-asn"
+
+
 def event_uid(session: TrainingSession) -> str:
     """Return the session's stable UID: the invitation, its CANCEL and the feed share it."""
-    host = urlparse(settings.PORTAL_BASE_URL).hostname or "asnportal"
-    return f"sesi-{session.pk}@{host}"
+    return f"sesi-{session.pk}@{UID_DOMAIN}"
+
+
+def organizer_address(session: TrainingSession) -> str:
+    """Return the district's HR mailbox, or the portal's sender when it has none."""
+    return session.district.hr_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
 
 def session_event(
@@ -47,9 +56,8 @@ def session_event(
         event.add("location", session.online_url)
     event.add("description", session.program.description or session.program.title)
     event.add("url", settings.PORTAL_BASE_URL + reverse("training:session", args=[session.pk]))
-    # The sequence must grow with every change: the later of the session's last
-    # edit and the moment of this message serves.
-    event.add("sequence", int(max(now, session.updated_at).timestamp()))
+    # Raised on every change of the session, so the feed and the emails agree.
+    event.add("sequence", session.sequence)
     event.add("status", "CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED")
     return event
 
@@ -83,9 +91,7 @@ def invitation(
     """
     calendar = _calendar("CANCEL" if cancel else "REQUEST")
     event = session_event(session, now=now, cancelled=cancel)
-    organizer = icalendar.vCalAddress(
-        f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].strip('> ')}"
-    )
+    organizer = icalendar.vCalAddress(f"mailto:{organizer_address(session)}")
     organizer.params["cn"] = session.district.name
     event.add("organizer", organizer)
     if person.email:

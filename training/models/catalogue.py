@@ -1,11 +1,16 @@
 """The catalogue: venues, instructors and training programs."""
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import CivilServant, District
+
+# The bounds of the forms: the completion form credits at most 1000 JP, and a
+# session takes at most 10,000 participants.
+MAX_JP = 1000
+MAX_SEATS = 10000
 
 
 class Venue(models.Model):
@@ -14,7 +19,12 @@ class Venue(models.Model):
     )
     name = models.CharField(_("name"), max_length=150)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    capacity = models.PositiveIntegerField(_("seats"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("seats"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_SEATS)],
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -111,7 +121,7 @@ class TrainingProgram(models.Model):
     jp_credited = models.SmallIntegerField(
         _("JP credited"),
         help_text=_("Lesson hours (jam pelajaran) credited on completion."),
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_JP)],
     )
     requires_supervisor_approval = models.BooleanField(
         _("requires supervisor approval"), default=False

@@ -59,6 +59,11 @@ class CompletionRecord(models.Model):
     participant_nip = models.CharField(_("participant NIP"), max_length=18, blank=True)
     participant_rank = models.CharField(_("participant rank"), max_length=60, blank=True)
     participant_position = models.CharField(_("participant position"), max_length=150, blank=True)
+    # Snapshot of the issuing agency and its signatory on that day.
+    agency_name = models.CharField(_("issuing agency"), max_length=200, blank=True)
+    signatory_name = models.CharField(_("signatory name"), max_length=150, blank=True)
+    signatory_nip = models.CharField(_("signatory NIP"), max_length=18, blank=True)
+    signatory_position = models.CharField(_("signatory position"), max_length=150, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -94,6 +99,14 @@ class CompletionRecord(models.Model):
 
     def __str__(self):
         return f"{self.civil_servant} · {self.program} · {self.completion_date}"
+
+    def snapshot_issuer(self) -> None:
+        """Copy the district's agency and signatory as they are on the day of issue."""
+        district = self.district
+        self.agency_name = district.agency_name
+        self.signatory_name = district.signatory_name
+        self.signatory_nip = district.signatory_nip
+        self.signatory_position = district.signatory_position
 
 
 class CertificateSequence(models.Model):

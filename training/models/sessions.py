@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import District
 
-from .catalogue import Instructor, TrainingProgram, Venue
+from .catalogue import MAX_SEATS, Instructor, TrainingProgram, Venue
 
 
 class TrainingSession(models.Model):
@@ -50,7 +51,9 @@ class TrainingSession(models.Model):
     )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
-    capacity = models.PositiveIntegerField(_("capacity"))
+    capacity = models.PositiveIntegerField(
+        _("capacity"), validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS)]
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -76,6 +79,12 @@ class TrainingSession(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sequence = models.PositiveIntegerField(
+        _("calendar sequence"),
+        default=0,
+        editable=False,
+        help_text=_("Raised on every change; the SEQUENCE of its calendar invitations."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -241,7 +241,7 @@ def schedule(request):
             }
         )
     # The feed address is made only by the POST of the button, never by looking at the page.
-    feed_url = _feed_url(person.calendar_token) if person.calendar_token else ""
+    feed_url = _feed_url(request, person.calendar_token) if person.calendar_token else ""
     context = {
         "person": person,
         "days": days,
@@ -264,8 +264,16 @@ def _absolute(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-def _feed_url(token: str) -> str:
-    return _absolute(reverse("training:calendar_feed", args=[token]))
+def _feed_url(request, token: str) -> str:
+    """Return the feed's address: on ``PORTAL_BASE_URL`` when set, else on the request's host.
+
+    Unset, the base URL is only a guess from ``WEB_ADDR``; the host the person
+    reached the portal through is the one their calendar can reach too.
+    """
+    path = reverse("training:calendar_feed", args=[token])
+    if settings.PORTAL_BASE_URL_SET:
+        return _absolute(path)
+    return request.build_absolute_uri(path)
 
 
 def _hours(start, end, day_start, day_end, zone: str) -> str:

@@ -142,6 +142,7 @@ def record_completion(
                 record.participant_nip = person.nip
                 record.participant_rank = person.rank_display
                 record.participant_position = person.position_title
+                record.snapshot_issuer()
                 record.issued_at = now
                 record.issued_by = actor
             record.full_clean()

@@ -25,7 +25,7 @@ class WarningsNeedReason(Exception):
         self.warnings = warnings
 
 
-def _check(*, district, intervals, venue, instructor, override_reason, exclude_ids=()):
+def _check(*, district, intervals, venue, instructor, capacity, override_reason, exclude_ids=()):
     """Lock the venue, refuse a venue clash, and return the warnings to override."""
     if venue is not None:
         # Serialises bookings of one venue, so two officers cannot both take a slot.
@@ -36,6 +36,8 @@ def _check(*, district, intervals, venue, instructor, override_reason, exclude_i
         venue_id=venue.pk if venue else None,
         instructor_id=instructor.pk if instructor else None,
         exclude_ids=exclude_ids,
+        capacity=capacity,
+        venue_seats=venue.capacity if venue else None,
     )
     blocking = [warning.message for warning in found if warning.blocking]
     if blocking:
@@ -95,6 +97,7 @@ def schedule_sessions(
             intervals=intervals,
             venue=venue,
             instructor=instructor,
+            capacity=capacity,
             override_reason=override_reason,
         )
         first_start = intervals[0][0]
@@ -159,13 +162,18 @@ def update_session(
     with transaction.atomic():
         session = TrainingSession.objects.select_for_update().get(pk=session.pk)
         old_start, old_end = session.start, session.end
+        changed = any(getattr(session, name) != value for name, value in data.items())
         for name, value in data.items():
             setattr(session, name, value)
+        if changed:
+            # Calendars replace an event only when its SEQUENCE grows.
+            session.sequence += 1
         found = _check(
             district=session.district,
             intervals=[(session.start, session.end)],
             venue=session.venue,
             instructor=session.instructor,
+            capacity=session.capacity,
             override_reason=override_reason,
             exclude_ids=(session.pk,),
         )
@@ -241,7 +249,8 @@ def cancel_session(*, session: TrainingSession, reason: str, actor) -> TrainingS
             raise ValidationError(_("This session can no longer be cancelled."))
         session.status = TrainingSession.Status.CANCELLED
         session.cancel_reason = reason.strip()
-        session.save(update_fields=["status", "cancel_reason", "updated_at"])
+        session.sequence += 1
+        session.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
         audit.record(
             session=session,
             district_id=session.district_id,

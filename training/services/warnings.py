@@ -36,6 +36,7 @@ class Kind(enum.StrEnum):
     INSTRUCTOR = "instructor"
     HOLIDAY = "holiday"
     WORKING_HOURS = "working_hours"
+    SEATS = "seats"
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,26 @@ def session_warnings(
     venue_id: int | None = None,
     instructor_id: int | None = None,
     exclude_ids: tuple[int, ...] = (),
+    capacity: int | None = None,
+    venue_seats: int | None = None,
 ) -> list[Warning]:
-    """Return the warnings for sessions at ``intervals`` (aware datetimes), soonest first."""
+    """Return the warnings for sessions at ``intervals`` (aware datetimes), soonest first.
+
+    ``capacity`` above the venue's ``venue_seats`` (when known) is a warning too.
+    """
     if not intervals:
         return []
     zone = district.time_zone
     found = []
+    if capacity and venue_seats and capacity > venue_seats:
+        found.append(
+            Warning(
+                Kind.SEATS,
+                min(start for start, _end in intervals),
+                _("The capacity of %(capacity)d is more than the venue's %(seats)d seats.")
+                % {"capacity": capacity, "seats": venue_seats},
+            )
+        )
     live = TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
     overlapping = _overlapping(intervals, exclude_ids)
     booked = (
