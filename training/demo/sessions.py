@@ -15,6 +15,7 @@ from ..models import (
 )
 from ..services.certificates import next_certificate_number
 from .data import DEMO_SHIFT_NOTE, LEAVE_NOTES, PROGRAMS, UNIVERSITIES, DemoLogin
+from .documents import set_issuer
 
 COSTS = [None, 150000, 250000]
 
@@ -123,6 +124,7 @@ class TrainingBuilder:
         shifts = self.random_for("shifts", district)
         absences = self.random_for("absences", district)
         everyone, shift_workers, head, hr = self._units_and_people(district)
+        set_issuer(district, head)
         hr_user = hr.user
         programs, venues, instructors = self._programs(district, hr_user)
         now_local = self._local(district, self.today, 12)
