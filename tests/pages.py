@@ -509,6 +509,7 @@ def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
             "person": asn,
             "notification": first(Notification.objects.filter(recipient=asn), "notification"),
             "import_job": first(ImportJob.objects.filter(district=a), "import job"),
+            "district": a,
         },
         values=_values(
             certificate,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import District
-from districts.nip import normalize_nip, parse_nip
+from districts.nip import format_nip, normalize_nip, parse_nip
 from training.services.district_settings import SETTINGS_FIELDS, checked_logo
 
 
@@ -28,6 +28,8 @@ class DistrictSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.signatory_nip:
+            self.initial["signatory_nip"] = format_nip(self.instance.signatory_nip)
         if not self.instance.agency_logo:
             del self.fields["remove_logo"]
         self.helper = FormHelper()
