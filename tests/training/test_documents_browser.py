@@ -1,6 +1,5 @@
 """HR sets the district's certificate signatory and logo in a real browser (desktop and phone)."""
 
-
 import pytest
 from PIL import Image
 
