@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .forms import AdminLoginForm
+from .forms import AdminLoginForm, DistrictAdminForm
 from .models import CivilServant, District, Holiday, ScheduleEntry, WorkUnit
 
 # The admin's login is throttled like the portal's (districts.ratelimit).
@@ -9,6 +9,7 @@ admin.site.login_form = AdminLoginForm
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
+    form = DistrictAdminForm
     list_display = ["name", "level", "parent_city", "province", "bps_code", "time_zone"]
     list_filter = ["level", "province", "time_zone"]
     search_fields = ["name", "bps_code", "parent_city"]

@@ -3,10 +3,13 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import ratelimit
+from .logos import checked_logo
+from .models import District
 from .nip import normalize_nip
 
 
@@ -89,3 +92,19 @@ class NipPasswordResetForm(PasswordResetForm):
 def address_of(user) -> str:
     person = getattr(user, "civil_servant", None)
     return (person.email if person and person.email else user.email) or ""
+
+
+class DistrictAdminForm(forms.ModelForm):
+    """The admin's district form: an uploaded logo is checked by its content, as HR's is."""
+
+    class Meta:
+        model = District
+        # The admin's form of the whole model (it decides which fields to show).
+        fields = "__all__"  # noqa: DJ007
+
+    def clean_agency_logo(self):
+        logo = self.cleaned_data.get("agency_logo")
+        if isinstance(logo, UploadedFile):
+            checked_logo(logo)
+            logo.seek(0)
+        return logo

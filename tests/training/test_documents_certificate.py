@@ -196,3 +196,23 @@ def test_certificate_renders_to_a_png(officer, client, tmp_path):
 
     with Image.open(tmp_path / "page.png") as image:
         assert image.size[0] > image.size[1]  # landscape A4
+
+
+def test_the_admin_checks_an_uploaded_logo_by_its_content(admin_client):
+    mulyorejo = district("mulyorejo")
+    url = reverse("admin:districts_district_change", args=[mulyorejo.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in {"hr_staff", "agency_logo"}
+    }
+
+    refused = admin_client.post(
+        url, {**data, "agency_logo": SimpleUploadedFile("logo.png", b"<svg/>")}
+    )
+    taken = admin_client.post(url, {**data, "agency_logo": SimpleUploadedFile("l.png", png_logo())})
+
+    assert "PNG atau JPEG" in str(refused.context["adminform"].form.errors["agency_logo"])
+    assert taken.status_code == 302
+    assert District.objects.get(pk=mulyorejo.pk).agency_logo.name.startswith("logos/")
