@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from districts.models import Holiday
+from districts.nip import format_nip
 from tests.conftest import csp_violations, login, screenshot, watch_console
 from tests.factories import (
     CivilServantFactory,
@@ -98,8 +99,8 @@ def test_hr_runs_a_workshop_from_plan_to_certificates(page):
         "Narasumber hanya tersedia pada tanggal ini",
     )
     assert [(r[1], r[2], r[6], r[8]) for r in rows] == [
-        (ani.nip, "Ani Wulandari", "Selesai", "Ya"),
-        (budi.nip, "Budi Santoso", "Selesai", "Ya"),
+        (format_nip(ani.nip), "Ani Wulandari", "Selesai", "Ya"),
+        (format_nip(budi.nip), "Budi Santoso", "Selesai", "Ya"),
     ]
     assert CompletionRecord.objects.filter(certificate_number__isnull=False).count() == 2
     assert session.audit_entries.filter(action="warning_overridden").count() == 1
