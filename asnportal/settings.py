@@ -155,7 +155,7 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 # Django merges them. Source strings are English, the catalogues Indonesian.
 LOCALE_PATHS = [
     BASE_DIR / "locale" / area
-    for area in ("core", "hr", "self_service", "conflicts", "dashboards", "pages")
+    for area in ("core", "hr", "self_service", "conflicts", "dashboards", "pages", "emails")
 ]
 USE_I18N = True
 USE_TZ = True
@@ -241,6 +241,8 @@ PNS_YEARLY_TARGET_JP = env.int("PNS_YEARLY_TARGET_JP", default=20)
 PPPK_YEARLY_CAP_JP = env.int("PPPK_YEARLY_CAP_JP", default=24)
 CONFLICT_SCAN_DAYS = env.int("CONFLICT_SCAN_DAYS", default=14)
 ESCALATION_DAYS_BEFORE = env.int("ESCALATION_DAYS_BEFORE", default=3)
+# An unresolved clash is told again this many days before its session (H-3, H-1).
+CONFLICT_REMINDER_DAYS_BEFORE = env.list("CONFLICT_REMINDER_DAYS_BEFORE", cast=int, default=[3, 1])
 # The supervisor is told only when the person's clash reminder went out this long ago.
 ESCALATION_GRACE_HOURS = env.int("ESCALATION_GRACE_HOURS", default=12)
 # Reminders: attempts before "failed", backoff base, when a "sending" row is stale.
