@@ -200,3 +200,35 @@ def test_points_come_from_the_settings(clash, settings):
     record_and_send(now=H1)
 
     assert len(clash_mails(clash.civil_servant)) == 2
+
+
+def test_clash_email_names_the_other_session_of_the_program_the_person_holds(clash):
+    # The walk-through: enrolled in session 12 (on a duty shift), the person enrols
+    # in session 24 of the same program (open, no clash). The clash email of 12
+    # said no other session was open: 24 was left out as already taken.
+    other = SessionFactory(
+        program=clash.session.program, start=local(2026, 12, 10, 13), end=local(2026, 12, 10, 16)
+    )
+    EnrollmentFactory(civil_servant=clash.civil_servant, session=other)
+
+    record_and_send(now=NOW)
+
+    [sent] = clash_mails(clash.civil_servant)
+    assert "Saat ini tidak ada sesi lain" not in sent.body
+    assert "Anda juga terdaftar pada sesi lain dari program ini yang tidak bentrok:" in sent.body
+    assert "Kamis, 10 Desember 2026, 13.00–16.00 WIB" in sent.body
+    assert "Untuk mengikuti sesi itu saja, batalkan pendaftaran ini (langkah 2)." in sent.body
+
+
+def test_held_session_that_clashes_too_is_not_offered(clash):
+    other = SessionFactory(
+        program=clash.session.program, start=local(2026, 12, 10, 13), end=local(2026, 12, 10, 16)
+    )
+    EnrollmentFactory(civil_servant=clash.civil_servant, session=other)
+    ScheduleEntryFactory(civil_servant=clash.civil_servant, start=other.start, end=other.end)
+
+    record_and_send(now=NOW)
+
+    first = [m for m in clash_mails(clash.civil_servant) if "7 Desember 2026, 08.00" in m.body]
+    assert len(first) == 1
+    assert "Anda juga terdaftar pada sesi lain" not in first[0].body

@@ -22,7 +22,7 @@ from ..messages.compose import Message, link, to
 from ..models import Enrollment, Reminder, TrainingSession
 from .conflicts import Conflict, conflicts_for_enrollments, conflicts_for_person
 from .reminders import Kind, again_fingerprint
-from .switching import switch_options, switch_options_for
+from .switching import held_elsewhere_for, switch_options, switch_options_for
 
 
 def describe(conflict: Conflict, zone: str) -> str:
@@ -33,7 +33,8 @@ def describe(conflict: Conflict, zone: str) -> str:
 def prepare_clashes(rows: list[Reminder], *, now: datetime.datetime) -> dict:
     """Return, per row, the open clashes of its enrolment and (for the person) where to switch.
 
-    One set-based conflict search and one switch-options search for the whole batch.
+    One set-based conflict search, one switch-options search and one search of the
+    sessions of the program the person holds elsewhere, for the whole batch.
     """
     open_conflicts = defaultdict(list)
     for item in conflicts_for_enrollments(
@@ -41,11 +42,15 @@ def prepare_clashes(rows: list[Reminder], *, now: datetime.datetime) -> dict:
     ):
         if not item.resolved:
             open_conflicts[item.enrollment_id].append(item)
-    options = switch_options_for(
-        [row.enrollment for row in rows if row.kind in CLASH_DIGEST], now=now
-    )
+    people = [row.enrollment for row in rows if row.kind in CLASH_DIGEST]
+    options = switch_options_for(people, now=now)
+    held = held_elsewhere_for(people, now=now)
     return {
-        row.pk: (open_conflicts[row.enrollment_id], options.get(row.enrollment_id, []))
+        row.pk: (
+            open_conflicts[row.enrollment_id],
+            options.get(row.enrollment_id, []),
+            held.get(row.enrollment_id, []),
+        )
         for row in rows
     }
 
@@ -81,7 +86,9 @@ def compose_clashes(rows: list[Reminder], *, now: datetime.datetime, prepared) -
         session = enrollment.session
         if not _upcoming(enrollment, session, now):
             continue
-        open_conflicts, options = prepared.get(mine[0].pk) or _clashes_and_options(enrollment, now)
+        open_conflicts, options, held = prepared.get(mine[0].pk) or _clashes_and_options(
+            enrollment, now
+        )
         zone = session.district.time_zone
         clashes = {}
         for row in mine:
@@ -96,7 +103,7 @@ def compose_clashes(rows: list[Reminder], *, now: datetime.datetime, prepared) -
                         "fingerprint": item.fingerprint,
                     }
         if clashes:
-            sessions.append(_session_context(enrollment, list(clashes.values()), options))
+            sessions.append(_session_context(enrollment, list(clashes.values()), options, held))
     if not sessions:
         return None
     person = rows[0].enrollment.civil_servant
@@ -132,25 +139,31 @@ def _tells_of(row: Reminder, conflict: Conflict) -> bool:
 
 
 def _clashes_and_options(enrollment: Enrollment, now: datetime.datetime) -> tuple:
-    """Return the enrolment's open clashes and where it could switch (a row sent alone)."""
+    """Return the enrolment's open clashes, where it could switch, what it holds elsewhere."""
     open_conflicts = [
         item
         for item in conflicts_for_person(person_id=enrollment.civil_servant_id, now=now)
         if item.enrollment_id == enrollment.pk and not item.resolved
     ]
-    return open_conflicts, switch_options(enrollment, now=now)
+    held = held_elsewhere_for([enrollment], now=now)[enrollment.pk]
+    return open_conflicts, switch_options(enrollment, now=now), held
 
 
-def _session_context(enrollment: Enrollment, clashes: list[dict], options) -> dict:
+def _when(sessions) -> list[dict]:
+    return [
+        {"session": item, "when": format_range(item.start, item.end, item.district.time_zone)}
+        for item in sessions
+    ]
+
+
+def _session_context(enrollment: Enrollment, clashes: list[dict], options, held) -> dict:
     session = enrollment.session
     return {
         "session": session,
         "when": format_range(session.start, session.end, session.district.time_zone),
         "clashes": clashes,
-        "options": [
-            {"session": item, "when": format_range(item.start, item.end, item.district.time_zone)}
-            for item in options
-        ],
+        "options": _when(options),
+        "held": _when(held),
         "switch_url": link("training:conflict_switch", enrollment.pk),
         "cancel_url": link("training:conflict_cancel", enrollment.pk),
         "resolve_url": link("training:conflict_resolve", enrollment.pk, clashes[0]["fingerprint"]),
@@ -166,7 +179,7 @@ def compose_escalation(reminder: Reminder, *, now: datetime.datetime, prepared) 
     session = enrollment.session
     if not _upcoming(enrollment, session, now):
         return None
-    open_conflicts, options = prepared or _clashes_and_options(enrollment, now)
+    open_conflicts, _options, _held = prepared or _clashes_and_options(enrollment, now)
     if not open_conflicts:
         return None
     zone = session.district.time_zone
@@ -176,10 +189,6 @@ def compose_escalation(reminder: Reminder, *, now: datetime.datetime, prepared) 
         "session": session,
         "when": format_range(session.start, session.end, zone),
         "clashes": [describe(item, zone) for item in open_conflicts],
-        "options": [
-            {"session": item, "when": format_range(item.start, item.end, item.district.time_zone)}
-            for item in options
-        ],
         "days": settings.ESCALATION_DAYS_BEFORE,
         "team_url": link("training:team_conflicts"),
     }
