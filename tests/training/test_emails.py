@@ -7,6 +7,9 @@ import types
 
 import pytest
 from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from tests.factories import (
     CivilServantFactory,
@@ -232,3 +235,32 @@ def test_held_session_that_clashes_too_is_not_offered(clash):
     first = [m for m in clash_mails(clash.civil_servant) if "7 Desember 2026, 08.00" in m.body]
     assert len(first) == 1
     assert "Anda juga terdaftar pada sesi lain" not in first[0].body
+
+
+def test_notification_is_read_in_the_readers_language(clash, client, settings):
+    record_and_send(now=NOW)
+    title = clash.session.program.title
+    notification = Notification.objects.get(reminder__kind=Kind.CONFLICT)
+    client.force_login(clash.civil_servant.user)
+
+    indonesian = client.get(reverse("training:notifications"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("training:notifications"))
+
+    assert notification.title == f"Bentrok jadwal: {title}"
+    assert escape(f"Bentrok jadwal: {title}") in indonesian.text
+    assert escape(f"Schedule clash: {title}") in english.text
+    assert "Your training session" in english.text
+    assert "Bentrok jadwal" not in english.text
+
+
+def test_notification_from_before_translations_is_shown_as_stored(clash):
+    notification = Notification.objects.create(
+        recipient=clash.civil_servant, title="Bentrok jadwal: Lama", body="Isi lama"
+    )
+
+    with translation.override("en"):
+        assert (notification.shown_title, notification.shown_body) == (
+            "Bentrok jadwal: Lama",
+            "Isi lama",
+        )

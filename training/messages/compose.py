@@ -30,6 +30,8 @@ class Message:
     reply_to: list[str] = dataclasses.field(default_factory=list)
     # The outbox rows the message tells of (a digest's); None: all it was composed from.
     rows: list[int] | None = None
+    # The subject and body in the portal's other languages, for the notification.
+    translations: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
 
 
 def link(name: str, *args) -> str:

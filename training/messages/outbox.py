@@ -280,6 +280,7 @@ def _finish(reminder: Reminder, status: str, message=None, *, notify=True, **fie
                         title=message.subject[:255],
                         body=message.body,
                         url=message.url,
+                        translations=message.translations,
                     )
                 ],
                 ignore_conflicts=True,
@@ -398,15 +399,14 @@ def compose_rows(
     rows: list[Reminder], *, now: datetime.datetime, prepared: dict[int, Any]
 ) -> Message | None:
     """Return the message of one row, or of a recipient's rows of one digest (:func:`kind`)."""
-    known = _kinds[rows[0].kind]
-    with translation.override(settings.LANGUAGE_CODE):
-        if known.digest:
-            message = known.compose(
-                rows, now=now, prepared={row.pk: prepared.get(row.pk) for row in rows}
-            )
-        else:
-            message = known.compose(rows[0], now=now, prepared=prepared.get(rows[0].pk))
+    message = _compose_in(settings.LANGUAGE_CODE, rows, now=now, prepared=prepared)
     if message is not None:
+        # The in-portal notification is read in the reader's language.
+        for language, _name in settings.LANGUAGES:
+            if language != settings.LANGUAGE_CODE:
+                other = _compose_in(language, rows, now=now, prepared=prepared)
+                if other is not None:
+                    message.translations[language] = {"title": other.subject, "body": other.body}
         if message.rows is None:
             message.rows = [row.pk for row in rows]
         # Lets a mail log (and the tests) tell one row's messages apart.
@@ -414,6 +414,18 @@ def compose_rows(
         if not message.reply_to:
             message.reply_to = [hr_mailbox(rows[0].enrollment.session.district)]
     return message
+
+
+def _compose_in(
+    language: str, rows: list[Reminder], *, now: datetime.datetime, prepared: dict[int, Any]
+) -> Message | None:
+    known = _kinds[rows[0].kind]
+    with translation.override(language):
+        if known.digest:
+            return known.compose(
+                rows, now=now, prepared={row.pk: prepared.get(row.pk) for row in rows}
+            )
+        return known.compose(rows[0], now=now, prepared=prepared.get(rows[0].pk))
 
 
 def _send_group(

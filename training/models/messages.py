@@ -1,6 +1,7 @@
 """The outbox (one row per message to send exactly once) and in-portal notifications."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import CivilServant
@@ -77,6 +78,9 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=255)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=255, blank=True)
+    # The title and body in the portal's other languages, {"en": {"title", "body"}}:
+    # shown in the reader's language. Empty on rows from before (shown as stored).
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -88,3 +92,17 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    def _in_reader_language(self, part: str) -> str:
+        language = (get_language() or "").split("-")[0]
+        return (self.translations or {}).get(language, {}).get(part) or getattr(self, part)
+
+    @property
+    def shown_title(self) -> str:
+        """Return the title in the active language (as stored when it has no translation)."""
+        return self._in_reader_language("title")
+
+    @property
+    def shown_body(self) -> str:
+        """Return the body in the active language (as stored when it has no translation)."""
+        return self._in_reader_language("body")
