@@ -65,4 +65,3 @@ def in_reader_language(texts, fallback=""):
     if isinstance(texts, dict) and texts.get(language):
         return texts[language]
     return fallback
-
