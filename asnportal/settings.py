@@ -199,6 +199,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Portal Pelatihan ASN <noreply@portal-asn.local>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The domain of Message-IDs (``<...@domain>``); empty: the host of PORTAL_BASE_URL.
+EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="")
 # WEB_ADDR is where `make run` serves (host:port); the base URL follows it unless set.
 PORTAL_BASE_URL = env.str(
     "PORTAL_BASE_URL", default=f"http://{env.str('WEB_ADDR', default='127.0.0.1:8000')}"

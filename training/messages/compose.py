@@ -52,7 +52,7 @@ def hr_mailbox(district) -> str:
 def message_id_domain() -> str:
     """Return the domain of Message-IDs: ``EMAIL_MESSAGE_ID_DOMAIN``, else the portal's host."""
     return (
-        getattr(settings, "EMAIL_MESSAGE_ID_DOMAIN", "")
+        settings.EMAIL_MESSAGE_ID_DOMAIN
         or urlsplit(settings.PORTAL_BASE_URL).hostname
         or "portal-asn.local"
     )
