@@ -289,6 +289,25 @@ def test_import_preview_of_a_lost_file_fails_with_a_message(officer):
 
     job.refresh_from_db()
     assert (job.status, job.error) == ("failed", "Berkas yang diunggah tidak dapat dibaca.")
+    assert job.error_messages["en"] == "The uploaded file could not be read."
+
+
+@pytest.mark.django_db
+def test_import_failure_reads_in_the_readers_language(hr_client, officer):
+    job = ImportJob.objects.create(
+        district=district("mulyorejo"),
+        kind="personnel",
+        original_name="hilang.csv",
+        file="imports/hilang.csv",
+        uploaded_by=officer.user,
+    )
+    import_jobs.run_preview(job_id=job.pk)
+
+    hr_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = hr_client.get(reverse("training:hr-import", args=[job.pk])).content.decode()
+
+    assert "The uploaded file could not be read." in english
+    assert "Berkas yang diunggah" not in english
 
 
 @pytest.mark.django_db

@@ -120,6 +120,15 @@ def _join_messages(exc: ValidationError) -> str:
 joined = lazy(_join_messages, str)
 
 
+def in_every_language(message) -> dict[str, str]:
+    """Return a lazy message as written in each language of the portal."""
+    texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts[language] = str(message)
+    return texts
+
+
 def _join_labels(choices) -> str:
     return ", ".join(str(label) for _value, label in choices)
 
@@ -175,10 +184,7 @@ class _Row:
         """Record the first problem of a column, in every language (``message`` is lazy)."""
         column = _header(self.columns, field)
         if not any(error["column"] == column for error in self.errors):
-            messages = {}
-            for language, _name in settings.LANGUAGES:
-                with translation.override(language):
-                    messages[language] = str(message)
+            messages = in_every_language(message)
             self.errors.append({"column": column, "message": str(message), "messages": messages})
 
     def text(self, model, field: str) -> str:
