@@ -155,7 +155,16 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 # Django merges them. Source strings are English, the catalogues Indonesian.
 LOCALE_PATHS = [
     BASE_DIR / "locale" / area
-    for area in ("core", "hr", "self_service", "conflicts", "dashboards", "pages", "documents")
+    for area in (
+        "core",
+        "hr",
+        "self_service",
+        "conflicts",
+        "dashboards",
+        "pages",
+        "documents",
+        "emails",
+    )
 ]
 USE_I18N = True
 USE_TZ = True
@@ -199,6 +208,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Portal Pelatihan ASN <noreply@portal-asn.local>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The domain of Message-IDs (``<...@domain>``); empty: the host of PORTAL_BASE_URL.
+EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="")
 # WEB_ADDR is where `make run` serves (host:port); the base URL follows it unless set.
 PORTAL_BASE_URL = env.str(
     "PORTAL_BASE_URL", default=f"http://{env.str('WEB_ADDR', default='127.0.0.1:8000')}"
@@ -243,6 +254,8 @@ PNS_YEARLY_TARGET_JP = env.int("PNS_YEARLY_TARGET_JP", default=20)
 PPPK_YEARLY_CAP_JP = env.int("PPPK_YEARLY_CAP_JP", default=24)
 CONFLICT_SCAN_DAYS = env.int("CONFLICT_SCAN_DAYS", default=14)
 ESCALATION_DAYS_BEFORE = env.int("ESCALATION_DAYS_BEFORE", default=3)
+# An unresolved clash is told again this many days before its session (H-3, H-1).
+CONFLICT_REMINDER_DAYS_BEFORE = env.list("CONFLICT_REMINDER_DAYS_BEFORE", cast=int, default=[3, 1])
 # The supervisor is told only when the person's clash reminder went out this long ago.
 ESCALATION_GRACE_HOURS = env.int("ESCALATION_GRACE_HOURS", default=12)
 # Reminders: attempts before "failed", backoff base, when a "sending" row is stale.

@@ -1,6 +1,7 @@
 """Template filters: local times with the zone label, NIP grouping."""
 
 from django import template
+from django.utils import translation
 
 from districts import localtime
 from districts.nip import format_nip
@@ -51,3 +52,16 @@ def ago(value, now=None):
     if (now - value).total_seconds() < 60:
         return gettext("just now")
     return gettext("%(time)s ago") % {"time": timesince(value, now, depth=1)}
+
+
+@register.filter
+def in_reader_language(texts, fallback=""):
+    """Return ``texts[active language]`` (a text stored in every language), else ``fallback``.
+
+    ``{{ error.messages|in_reader_language:error.message }}``: rows stored before
+    the languages were kept have only the fallback.
+    """
+    language = (translation.get_language() or "").split("-")[0]
+    if isinstance(texts, dict) and texts.get(language):
+        return texts[language]
+    return fallback

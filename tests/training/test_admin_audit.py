@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory, district
-from training.models import AuditEntry
+from tests.factories import EnrollmentFactory, UserFactory, district
+from training.models import AuditEntry, ConflictResolution, Notification, Reminder
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +51,33 @@ def test_superuser_cannot_add_edit_or_delete_audit_entries(admin_client, entry):
     entry.refresh_from_db()
     assert (entry.action, entry.detail) == ("published", "asli")
     assert AuditEntry.objects.count() == 1
+
+
+@pytest.fixture
+def one_of_each(entry):
+    enrollment = EnrollmentFactory()
+    person = enrollment.civil_servant
+    reminder = Reminder.objects.create(enrollment=enrollment, kind="conflict", recipient=person)
+    Notification.objects.create(recipient=person, reminder=reminder, title="Bentrok jadwal")
+    ConflictResolution.objects.create(
+        enrollment=enrollment, fingerprint="a" * 64, note="Digantikan"
+    )
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ("auditentry", ["catatan audit", "waktu", "oleh", "tindakan"]),
+        ("reminder", ["pesan keluar", "jenis", "penerima", "percobaan", "dikirim pada"]),
+        ("notification", ["notifikasi", "penerima", "judul", "dibaca pada"]),
+        ("conflictresolution", ["penyelesaian bentrok", "kunci bentrok", "diselesaikan oleh"]),
+    ],
+)
+@pytest.mark.usefixtures("one_of_each")
+def test_admin_lists_audit_and_outbox_in_indonesian(admin_client, model, expected):
+    listing = admin_client.get(reverse(f"admin:training_{model}_changelist"))
+
+    assert listing.status_code == 200
+    text = listing.text.lower()
+    for words in expected:
+        assert words in text

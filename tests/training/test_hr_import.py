@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -96,13 +97,28 @@ def test_import_preview_names_each_problem_then_commit_writes_only_good_rows(hr_
         {
             "column": "Unit Kerja",
             "message": "Unit kerja “TIDAK-ADA” tidak dikenal di wilayah ini.",
+            "messages": {
+                "id": "Unit kerja “TIDAK-ADA” tidak dikenal di wilayah ini.",
+                "en": "Unknown work unit “TIDAK-ADA” in this district.",
+            },
         }
     ]
     assert [e["column"] for e in problems[6][1]] == ["NIP Atasan"]
     assert "siklus" in problems[7][1][0]["message"]
-    assert problems[8][1] == [{"column": "NIP", "message": "NIP ini juga ada di baris 2."}]
+    assert problems[8][1] == [
+        {
+            "column": "NIP",
+            "message": "NIP ini juga ada di baris 2.",
+            "messages": {"id": "NIP ini juga ada di baris 2.", "en": "The NIP is also in row 2."},
+        }
+    ]
     assert "Tanggal Lahir" in [e["column"] for e in problems[9][1]]
     assert "Unit kerja “TIDAK-ADA” tidak dikenal" in preview.content.decode()
+    hr_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = hr_client.get(reverse("training:hr-import", args=[job.pk])).content.decode()
+    assert "Unknown work unit “TIDAK-ADA” in this district." in english
+    assert "Unit kerja “TIDAK-ADA”" not in english
+    hr_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
     assert CivilServant.objects.count() == 2  # the officer and the existing person
 
     hr_client.post(reverse("training:hr-import-commit", args=[job.pk]))
@@ -273,6 +289,25 @@ def test_import_preview_of_a_lost_file_fails_with_a_message(officer):
 
     job.refresh_from_db()
     assert (job.status, job.error) == ("failed", "Berkas yang diunggah tidak dapat dibaca.")
+    assert job.error_messages["en"] == "The uploaded file could not be read."
+
+
+@pytest.mark.django_db
+def test_import_failure_reads_in_the_readers_language(hr_client, officer):
+    job = ImportJob.objects.create(
+        district=district("mulyorejo"),
+        kind="personnel",
+        original_name="hilang.csv",
+        file="imports/hilang.csv",
+        uploaded_by=officer.user,
+    )
+    import_jobs.run_preview(job_id=job.pk)
+
+    hr_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = hr_client.get(reverse("training:hr-import", args=[job.pk])).content.decode()
+
+    assert "The uploaded file could not be read." in english
+    assert "Berkas yang diunggah" not in english
 
 
 @pytest.mark.django_db

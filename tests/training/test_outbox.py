@@ -10,6 +10,7 @@ from training.models import Reminder
 KINDS = {
     # training.services.reminder_notices
     "conflict",
+    "clash_again",
     "escalation",
     "before_7d",
     "before_1d",

@@ -1,10 +1,21 @@
-"""What every message is made of, and how it is delivered by email."""
+"""What every message is made of, and how it is delivered by email.
+
+Every email goes out as plain text with an HTML alternative (the same words,
+escaped, readable on a phone, no remote images), marked ``Auto-Submitted:
+auto-generated`` (RFC 3834: no auto-replies, no vacation notices), with a
+Reply-To of the district's HR mailbox and a Message-ID of the portal's domain.
+"""
 
 import dataclasses
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 
 @dataclasses.dataclass
@@ -15,6 +26,12 @@ class Message:
     url: str
     headers: dict[str, str] = dataclasses.field(default_factory=dict)
     attachments: list[tuple[str, bytes, str]] = dataclasses.field(default_factory=list)
+    # Where a reply goes (the district's HR mailbox); empty: DEFAULT_FROM_EMAIL.
+    reply_to: list[str] = dataclasses.field(default_factory=list)
+    # The outbox rows the message tells of (a digest's); None: all it was composed from.
+    rows: list[int] | None = None
+    # The subject and body in the portal's other languages, for the notification.
+    translations: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
 
 
 def link(name: str, *args) -> str:
@@ -27,6 +44,27 @@ def to(person) -> list[str]:
     return [person.email] if person.email else []
 
 
+def hr_mailbox(district) -> str:
+    """Return the district's HR mailbox, for replies; the portal's sender when it has none."""
+    return district.hr_email or settings.DEFAULT_FROM_EMAIL
+
+
+def message_id_domain() -> str:
+    """Return the domain of Message-IDs: ``EMAIL_MESSAGE_ID_DOMAIN``, else the portal's host."""
+    return (
+        settings.EMAIL_MESSAGE_ID_DOMAIN
+        or urlsplit(settings.PORTAL_BASE_URL).hostname
+        or "portal-asn.local"
+    )
+
+
+def html(subject: str, body: str) -> str:
+    """Return the HTML alternative of a plain-text body (escaped, links made clickable)."""
+    # Text templates render with autoescape off into a "safe" string; escape it
+    # here, explicitly, before ``urlize`` (which trusts safe input) sees it.
+    return render_to_string("emails/message.html", {"subject": subject, "body": escape(body)})
+
+
 def deliver(message: Message) -> int:
     """Send the email (nothing when the person has no address); return messages sent."""
     if not message.to:
@@ -34,7 +72,21 @@ def deliver(message: Message) -> int:
     # A title stored before single-line text was enforced must not break the
     # header (BadHeaderError would fail the reminder on every retry).
     subject = " ".join(message.subject.split())
-    email = EmailMessage(subject=subject, body=message.body, to=message.to, headers=message.headers)
+    headers = {
+        "Auto-Submitted": "auto-generated",
+        "Message-ID": make_msgid(domain=message_id_domain()),
+        **message.headers,
+    }
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=message.body,
+        to=message.to,
+        reply_to=message.reply_to or [settings.DEFAULT_FROM_EMAIL],
+        headers=headers,
+    )
+    # In the language the body was composed in (the outbox composes in the site's).
+    with translation.override(settings.LANGUAGE_CODE):
+        email.attach_alternative(html(subject, message.body), "text/html")
     for name, content, mimetype in message.attachments:
         email.attach(name, content, mimetype)
     return email.send()

@@ -49,7 +49,7 @@ from django.utils import translation
 from asnportal.tasks import enqueue
 
 from ..models import Notification, Reminder
-from .compose import Message, deliver
+from .compose import Message, deliver, hr_mailbox
 
 BATCH_SIZE = 100
 # The Celery task that sends a batch (training.messages.tasks); the name is kept
@@ -80,12 +80,13 @@ class Kind:
     label: str
     compose: Composer
     prepare: Preparer | None = None
+    digest: str = ""
 
 
 _kinds: dict[str, Kind] = {}
 
 
-def kind(name: str, *, label, prepare: Preparer | None = None):
+def kind(name: str, *, label, prepare: Preparer | None = None, digest: str = ""):
     """Register the decorated function as the composer of the messages of kind ``name``.
 
     The composer is called as ``compose(row, *, now, prepared)`` in the site's
@@ -94,6 +95,12 @@ def kind(name: str, *, label, prepare: Preparer | None = None):
     given, is called once per batch with the rows of every kind sharing it and
     returns ``{row id: prepared}`` (e.g. the clashes of a whole batch found
     with one query); a row sent alone gets ``prepared=None``.
+
+    Kinds naming the same ``digest`` reach a person as one message: the
+    person's pending rows of those kinds are claimed together and the
+    composer is called once as ``compose(rows, *, now, prepared)`` (prepared
+    by row id); the message's ``rows`` names the rows it tells of, the others
+    are skipped. Each row is still sent exactly once.
     """
     limit = Reminder._meta.get_field("kind").max_length
     if len(name) > limit:
@@ -103,7 +110,7 @@ def kind(name: str, *, label, prepare: Preparer | None = None):
         known = _kinds.get(name)
         if known is not None and known.compose.__qualname__ != compose.__qualname__:
             raise ValueError(f"Message kind {name!r} is already registered.")
-        _kinds[name] = Kind(name=name, label=label, compose=compose, prepare=prepare)
+        _kinds[name] = Kind(name=name, label=label, compose=compose, prepare=prepare, digest=digest)
         return compose
 
     return register
@@ -258,11 +265,12 @@ def claim_batch(*, reminder_ids: list[int], now: datetime.datetime) -> list[int]
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _finish(reminder: Reminder, status: str, message=None, **fields) -> None:
+def _finish(reminder: Reminder, status: str, message=None, *, notify=True, **fields) -> None:
     """Record the end of one attempt (and the notification), in one commit."""
     with transaction.atomic():
         if message is not None:
             fields.update(subject=message.subject[:255], body=message.body)
+        if message is not None and notify:
             # One notification per reminder (the one-to-one key), also over retries.
             Notification.objects.bulk_create(
                 [
@@ -272,6 +280,7 @@ def _finish(reminder: Reminder, status: str, message=None, **fields) -> None:
                         title=message.subject[:255],
                         body=message.body,
                         url=message.url,
+                        translations=message.translations,
                     )
                 ],
                 ignore_conflicts=True,
@@ -300,14 +309,17 @@ def send_reminder(*, reminder_id: int, now: datetime.datetime) -> Outcome:
 def send_batch(*, reminder_ids: list[int], now: datetime.datetime) -> dict[int, Outcome]:
     """Claim the batch, then compose and send each claimed reminder; return the outcomes.
 
-    What a kind needs for the whole batch is prepared once (:func:`kind`). Each
-    message is marked ``sent`` right after the mail server accepted it, so a
-    worker dying mid-batch leaves the rest ``sending`` for the sweeper.
+    What a kind needs for the whole batch is prepared once (:func:`kind`). The
+    recipients' other pending rows of a digest are claimed with the batch and
+    sent in the same message (their outcomes are returned too). Each message
+    is marked ``sent`` right after the mail server accepted it, so a worker
+    dying mid-batch leaves the rest ``sending`` for the sweeper.
     """
     claimed = claim_batch(reminder_ids=reminder_ids, now=now)
     outcomes = dict.fromkeys(reminder_ids, Outcome.NOT_CLAIMED)
     if not claimed:
         return outcomes
+    claimed += _claim_digest_companions(claimed, now=now)
     batch = list(
         Reminder.objects.select_related(
             "recipient",
@@ -320,9 +332,49 @@ def send_batch(*, reminder_ids: list[int], now: datetime.datetime) -> dict[int, 
         .order_by("pk")
     )
     prepared = _prepare(batch, now=now)
-    for reminder in batch:
-        outcomes[reminder.pk] = _send_one(reminder, prepared.get(reminder.pk), now=now)
+    for rows in _groups(batch):
+        outcomes.update(_send_group(rows, prepared, now=now))
     return outcomes
+
+
+def _digest(row: Reminder) -> str:
+    known = _kinds.get(row.kind)
+    return known.digest if known is not None else ""
+
+
+def _claim_digest_companions(claimed: list[int], *, now: datetime.datetime) -> list[int]:
+    """Claim the recipients' other never-tried rows of the digests among ``claimed``."""
+    digest_kinds = [name for name, known in _kinds.items() if known.digest]
+    found = set(
+        Reminder.objects.filter(pk__in=claimed, kind__in=digest_kinds)
+        .order_by()
+        .values_list("recipient_id", "kind")
+    )
+    if not found:
+        return []
+    digests = {_kinds[name].digest for _recipient, name in found}
+    ids = (
+        Reminder.objects.filter(
+            status=Reminder.Status.PENDING,
+            attempts=0,
+            recipient_id__in={recipient for recipient, _name in found},
+            kind__in=[name for name in digest_kinds if _kinds[name].digest in digests],
+        )
+        .exclude(pk__in=claimed)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return claim_batch(reminder_ids=list(ids), now=now)
+
+
+def _groups(batch: list[Reminder]) -> list[list[Reminder]]:
+    """Return the rows sent as one message: a digest's rows per recipient, any other alone."""
+    groups: dict[tuple, list[Reminder]] = {}
+    for row in batch:
+        digest = _digest(row)
+        key = (digest, row.recipient_id) if digest else ("", row.pk)
+        groups.setdefault(key, []).append(row)
+    return list(groups.values())
 
 
 def _prepare(batch: list[Reminder], *, now: datetime.datetime) -> dict[int, Any]:
@@ -340,28 +392,72 @@ def _prepare(batch: list[Reminder], *, now: datetime.datetime) -> dict[int, Any]
 
 def compose(reminder: Reminder, *, now: datetime.datetime, prepared: Any = None) -> Message | None:
     """Return the row's message in the site's language, or None when it is no longer needed."""
-    with translation.override(settings.LANGUAGE_CODE):
-        message = _kinds[reminder.kind].compose(reminder, now=now, prepared=prepared)
+    return compose_rows([reminder], now=now, prepared={reminder.pk: prepared})
+
+
+def compose_rows(
+    rows: list[Reminder], *, now: datetime.datetime, prepared: dict[int, Any]
+) -> Message | None:
+    """Return the message of one row, or of a recipient's rows of one digest (:func:`kind`)."""
+    message = _compose_in(settings.LANGUAGE_CODE, rows, now=now, prepared=prepared)
     if message is not None:
+        # The in-portal notification is read in the reader's language.
+        for language, _name in settings.LANGUAGES:
+            if language != settings.LANGUAGE_CODE:
+                other = _compose_in(language, rows, now=now, prepared=prepared)
+                if other is not None:
+                    message.translations[language] = {"title": other.subject, "body": other.body}
+        if message.rows is None:
+            message.rows = [row.pk for row in rows]
         # Lets a mail log (and the tests) tell one row's messages apart.
-        message.headers["X-Portal-Reminder"] = str(reminder.pk)
+        message.headers["X-Portal-Reminder"] = ", ".join(str(pk) for pk in message.rows)
+        if not message.reply_to:
+            message.reply_to = [hr_mailbox(rows[0].enrollment.session.district)]
     return message
 
 
-def _send_one(reminder: Reminder, prepared: Any, *, now: datetime.datetime) -> Outcome:
+def _compose_in(
+    language: str, rows: list[Reminder], *, now: datetime.datetime, prepared: dict[int, Any]
+) -> Message | None:
+    known = _kinds[rows[0].kind]
+    with translation.override(language):
+        if known.digest:
+            return known.compose(
+                rows, now=now, prepared={row.pk: prepared.get(row.pk) for row in rows}
+            )
+        return known.compose(rows[0], now=now, prepared=prepared.get(rows[0].pk))
+
+
+def _send_group(
+    rows: list[Reminder], prepared: dict[int, Any], *, now: datetime.datetime
+) -> dict[int, Outcome]:
     message = None
     try:
-        message = compose(reminder, now=now, prepared=prepared)
-        if message is None:
-            _finish(reminder, Reminder.Status.SKIPPED)
-            return Outcome.SKIPPED
-        deliver(message)
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the row
+        message = compose_rows(rows, now=now, prepared=prepared)
+        if message is not None and message.rows:
+            deliver(message)
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the rows
         error = f"{type(exc).__name__}: {exc}"[:2000]
-        if reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-            _finish(reminder, Reminder.Status.FAILED, message, last_error=error)
-            return Outcome.FAILED
-        _finish(reminder, Reminder.Status.PENDING, message, last_error=error)
-        return Outcome.RETRY
-    _finish(reminder, Reminder.Status.SENT, message, sent_at=now, last_error="")
-    return Outcome.SENT
+        first = message.rows[0] if message is not None and message.rows else None
+        outcomes = {}
+        for row in rows:
+            notify = row.pk == first
+            if row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+                _finish(row, Reminder.Status.FAILED, message, notify=notify, last_error=error)
+                outcomes[row.pk] = Outcome.FAILED
+            else:
+                _finish(row, Reminder.Status.PENDING, message, notify=notify, last_error=error)
+                outcomes[row.pk] = Outcome.RETRY
+        return outcomes
+    told = set(message.rows) if message is not None else set()
+    outcomes = {}
+    for row in rows:
+        if row.pk not in told:
+            _finish(row, Reminder.Status.SKIPPED)
+            outcomes[row.pk] = Outcome.SKIPPED
+            continue
+        # One notification per message: on the first row it tells of.
+        notify = row.pk == message.rows[0]
+        _finish(row, Reminder.Status.SENT, message, notify=notify, sent_at=now, last_error="")
+        outcomes[row.pk] = Outcome.SENT
+    return outcomes

@@ -24,20 +24,28 @@ class AuditEntry(models.Model):
         IMPORTED = "imported", _("imported")
         PASSWORD_RESET_SENT = "password_reset", _("sent a password reset link")
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
     session = models.ForeignKey(
         TrainingSession,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="audit_entries",
+        verbose_name=_("session"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
-    action = models.CharField(max_length=20, choices=Action.choices)
-    detail = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    detail = models.TextField(_("detail"), blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -122,16 +122,25 @@ class ConflictResolution(models.Model):
     """A person's statement that a conflict is handled (e.g. a colleague covers)."""
 
     enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.CASCADE, related_name="conflict_resolutions"
+        Enrollment,
+        on_delete=models.CASCADE,
+        related_name="conflict_resolutions",
+        verbose_name=_("enrolment"),
     )
-    fingerprint = models.CharField(max_length=64)
+    fingerprint = models.CharField(_("clash key"), max_length=64)
     note = models.TextField(_("note"))
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
-    resolved_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("clash resolution")
+        verbose_name_plural = _("clash resolutions")
         constraints = [
             models.UniqueConstraint(
                 fields=["enrollment", "fingerprint"], name="conflict_resolution_unique"

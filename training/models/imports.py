@@ -33,6 +33,9 @@ class ImportJob(models.Model):
     processed_rows = models.PositiveIntegerField(default=0)
     preview = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # The error in every language of the portal ({"en": ...}), read in the
+    # reader's; empty on jobs from before (their ``error`` is shown as stored).
+    error_messages = models.JSONField(default=dict, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -1,6 +1,7 @@
 """The outbox (one row per message to send exactly once) and in-portal notifications."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import CivilServant
@@ -18,22 +19,33 @@ class Reminder(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("No longer needed")
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="reminders")
+    enrollment = models.ForeignKey(
+        Enrollment,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("enrolment"),
+    )
     # A kind registered with the outbox by the feature that owns it
     # (training.messages.outbox.kind); no list of kinds here to keep in step.
-    kind = models.CharField(max_length=12)
-    fingerprint = models.CharField(max_length=64, blank=True)
-    recipient = models.ForeignKey(CivilServant, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    subject = models.CharField(max_length=255, blank=True)
-    body = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=12)
+    fingerprint = models.CharField(_("key"), max_length=64, blank=True)
+    recipient = models.ForeignKey(
+        CivilServant, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -50,20 +62,47 @@ class Notification(models.Model):
     """An in-portal message shown in the person's notification list."""
 
     recipient = models.ForeignKey(
-        CivilServant, on_delete=models.CASCADE, related_name="notifications"
+        CivilServant,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     reminder = models.OneToOneField(
-        Reminder, on_delete=models.CASCADE, null=True, blank=True, related_name="notification"
+        Reminder,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notification",
+        verbose_name=_("outgoing message"),
     )
-    title = models.CharField(max_length=255)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=255, blank=True)
+    # The title and body in the portal's other languages, {"en": {"title", "body"}}:
+    # shown in the reader's language. Empty on rows from before (shown as stored).
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self):
         return self.title
+
+    def _in_reader_language(self, part: str) -> str:
+        language = (get_language() or "").split("-")[0]
+        return (self.translations or {}).get(language, {}).get(part) or getattr(self, part)
+
+    @property
+    def shown_title(self) -> str:
+        """Return the title in the active language (as stored when it has no translation)."""
+        return self._in_reader_language("title")
+
+    @property
+    def shown_body(self) -> str:
+        """Return the body in the active language (as stored when it has no translation)."""
+        return self._in_reader_language("body")

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from asnportal.tasks import enqueue_on_commit
 from districts.models import CivilServant, District, ScheduleEntry
@@ -116,7 +116,7 @@ def run_preview(*, job_id: int) -> None:
                 updated_at=timezone.now(),
             )
     except ValidationError as exc:
-        _fail(job, " ".join(exc.messages))
+        _fail(job, imports.joined(exc))
     except OSError:
         _fail(job, _("The uploaded file could not be read."))
     except Exception:
@@ -131,12 +131,23 @@ def _unexpected() -> str:
     )
 
 
-def _fail(job: ImportJob, reason: str) -> None:
-    """End ``job`` as failed with ``reason``; its file serves no one now."""
+def _errors(reason) -> dict:
+    """Return the fields that store a (lazy) reason, in the site's and every language."""
+    return {
+        "error": CONTROL_CHARACTERS.sub(" ", str(reason)),
+        "error_messages": {
+            language: CONTROL_CHARACTERS.sub(" ", text)
+            for language, text in imports.in_every_language(reason).items()
+        },
+    }
+
+
+def _fail(job: ImportJob, reason) -> None:
+    """End ``job`` as failed with ``reason`` (lazy); its file serves no one now."""
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.FAILED,
-        error=CONTROL_CHARACTERS.sub(" ", reason),
         updated_at=timezone.now(),
+        **_errors(reason),
     )
     _delete_file(job)
 
@@ -179,11 +190,12 @@ def expire_import_jobs(*, now: datetime.datetime) -> int:
         status=ImportJob.Status.PREVIEWED, updated_at__lte=now - PREVIEW_TTL
     )
     for job in old_previews.only("pk", "file"):
-        reason = _("The preview was not imported within %(hours)d hours and has expired.") % {
-            "hours": PREVIEW_TTL // datetime.timedelta(hours=1)
-        }
+        reason = imports.interpolate(
+            _("The preview was not imported within %(hours)d hours and has expired."),
+            {"hours": PREVIEW_TTL // datetime.timedelta(hours=1)},
+        )
         if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
-            status=ImportJob.Status.EXPIRED, preview={}, error=reason, updated_at=now
+            status=ImportJob.Status.EXPIRED, preview={}, updated_at=now, **_errors(reason)
         ):
             _delete_file(job)
             ended += 1
@@ -195,7 +207,7 @@ def expire_import_jobs(*, now: datetime.datetime) -> int:
         )
         # Conditional: a commit still holding the row finishes first, and wins.
         if ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-            status=ImportJob.Status.FAILED, error=reason, updated_at=now
+            status=ImportJob.Status.FAILED, updated_at=now, **_errors(reason)
         ):
             _delete_file(job)
             ended += 1
@@ -234,16 +246,25 @@ def run_commit(*, job_id: int, actor_id: int | None, now: datetime.datetime) -> 
                     updated_at=now,
                 )
         except (ValidationError, DatabaseError) as exc:
-            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            _fail(job, _("Nothing was imported: %(reason)s") % {"reason": reason})
+            reason = imports.joined(exc) if isinstance(exc, ValidationError) else str(exc)
+            _fail(
+                job, imports.interpolate(_("Nothing was imported: %(reason)s"), {"reason": reason})
+            )
         except Exception:
             logger.exception("Import %s: the commit failed", job.pk)
-            _fail(job, _("Nothing was imported: %(reason)s") % {"reason": _unexpected()})
+            _fail(
+                job,
+                imports.interpolate(
+                    _("Nothing was imported: %(reason)s"), {"reason": _unexpected()}
+                ),
+            )
 
 
 def _row_error(row: dict, exc: ValidationError) -> ValidationError:
     return ValidationError(
-        _("row %(row)d: %(reason)s") % {"row": row["row"], "reason": " ".join(exc.messages)}
+        imports.interpolate(
+            _("row %(row)d: %(reason)s"), {"row": row["row"], "reason": imports.joined(exc)}
+        )
     )
 
 
@@ -282,8 +303,10 @@ def _commit_personnel(district: District, rows: list[dict]) -> None:
         )
         if boss_nip and boss is None:
             raise ValidationError(
-                _("row %(row)d: supervisor %(nip)s no longer exists.")
-                % {"row": row["row"], "nip": boss_nip}
+                imports.interpolate(
+                    _("row %(row)d: supervisor %(nip)s no longer exists."),
+                    {"row": row["row"], "nip": boss_nip},
+                )
             )
         if person.supervisor_id != (boss.pk if boss else None):
             person.supervisor = boss

@@ -9,9 +9,12 @@ import datetime
 import functools
 import re
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from districts.models import CivilServant, District, ScheduleEntry, WorkUnit
 from districts.nip import normalize_nip, parse_nip
@@ -101,8 +104,36 @@ def _lookups() -> dict[str, dict[str, str]]:
     }
 
 
-def _labels(choices) -> str:
+def _interpolate(text, params: dict) -> str:
+    return str(text) % params
+
+
+# A row's message is kept lazy until it is stored, then written in every
+# language of the portal, so that the preview reads in the reader's language.
+interpolate = lazy(_interpolate, str)
+
+
+def _join_messages(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+joined = lazy(_join_messages, str)
+
+
+def in_every_language(message) -> dict[str, str]:
+    """Return a lazy message as written in each language of the portal."""
+    texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts[language] = str(message)
+    return texts
+
+
+def _join_labels(choices) -> str:
     return ", ".join(str(label) for _value, label in choices)
+
+
+_labels = lazy(_join_labels, str)
 
 
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
@@ -149,10 +180,12 @@ class _Row:
             if has_control_characters(value):
                 self.error(field, SINGLE_LINE_MESSAGE)
 
-    def error(self, field: str, message: str) -> None:
+    def error(self, field: str, message) -> None:
+        """Record the first problem of a column, in every language (``message`` is lazy)."""
         column = _header(self.columns, field)
         if not any(error["column"] == column for error in self.errors):
-            self.errors.append({"column": column, "message": str(message)})
+            messages = in_every_language(message)
+            self.errors.append({"column": column, "message": str(message), "messages": messages})
 
     def text(self, model, field: str) -> str:
         """Return the cell for ``field``, checked by the model field's own validators."""
@@ -161,7 +194,7 @@ class _Row:
             try:
                 model._meta.get_field(field).run_validators(value)
             except ValidationError as exc:
-                self.error(field, " ".join(exc.messages))
+                self.error(field, joined(exc))
         return value
 
     def as_json(self, action: str) -> dict:
@@ -206,7 +239,10 @@ def preview_personnel(*, district: District, table: list[tuple[int, dict]], prog
         nip = row.values.get("nip")
         if nip:
             if nip in first_row_of:
-                row.error("nip", _("The NIP is also in row %(row)d.") % {"row": first_row_of[nip]})
+                row.error(
+                    "nip",
+                    interpolate(_("The NIP is also in row %(row)d."), {"row": first_row_of[nip]}),
+                )
             else:
                 first_row_of[nip] = number
             # Whether the NIP is someone's elsewhere, or an administrator's
@@ -242,15 +278,19 @@ def _check_person(row: _Row, raw: dict, units: dict) -> None:
     if born is None:
         row.error(
             "birth_date",
-            _("“%(value)s” is not a date (DD-MM-YYYY).")
-            % {"value": printable(raw.get("birth_date", ""))},
+            interpolate(
+                _("“%(value)s” is not a date (DD-MM-YYYY)."),
+                {"value": printable(raw.get("birth_date", ""))},
+            ),
         )
     rank = _rank(raw.get("rank", ""))
     if asn_type and rank not in ranks_for(asn_type):
         row.error(
             "rank",
-            _("“%(value)s” is not a rank for %(type)s.")
-            % {"value": printable(raw.get("rank", "")), "type": asn_type},
+            interpolate(
+                _("“%(value)s” is not a rank for %(type)s."),
+                {"value": printable(raw.get("rank", "")), "type": asn_type},
+            ),
         )
     position_type = match_choice(
         _lookups()["position_type"], raw.get("position_type", "").strip() or "pelaksana"
@@ -261,8 +301,10 @@ def _check_person(row: _Row, raw: dict, units: dict) -> None:
     if unit_id is None:
         row.error(
             "work_unit",
-            _("Unknown work unit “%(value)s” in this district.")
-            % {"value": printable(raw.get("work_unit", ""))},
+            interpolate(
+                _("Unknown work unit “%(value)s” in this district."),
+                {"value": printable(raw.get("work_unit", ""))},
+            ),
         )
     email = row.text(CivilServant, "email")
     try:
@@ -273,7 +315,7 @@ def _check_person(row: _Row, raw: dict, units: dict) -> None:
             birth_date=born.date() if born else None,
         ).digits
     except ValidationError as exc:
-        row.error("nip", " ".join(exc.messages))
+        row.error("nip", joined(exc))
         nip = None
     values.update(
         {
@@ -331,7 +373,9 @@ def _check_supervisors(district: District, rows: list[_Row]) -> None:
 
 
 def _unknown_supervisor(nip: str) -> str:
-    return _("No civil servant of this district (nor a valid row) has NIP %(nip)s.") % {"nip": nip}
+    return interpolate(
+        _("No civil servant of this district (nor a valid row) has NIP %(nip)s."), {"nip": nip}
+    )
 
 
 def _reject_reports_of_rejected(candidates: dict, stored: dict, rejected: dict) -> None:
@@ -383,14 +427,18 @@ def preview_schedule(*, district: District, table: list[tuple[int, dict]], progr
         if nip not in people:
             row.error(
                 "nip",
-                _("No active civil servant of this district has NIP %(nip)s.")
-                % {"nip": printable(nip)},
+                interpolate(
+                    _("No active civil servant of this district has NIP %(nip)s."),
+                    {"nip": printable(nip)},
+                ),
             )
         kind = match_choice(lookups["kind"], raw.get("kind", ""))
         if kind is None:
             row.error(
                 "kind",
-                _("Use one of: %(choices)s.") % {"choices": _labels(ScheduleEntry.Kind.choices)},
+                interpolate(
+                    _("Use one of: %(choices)s."), {"choices": _labels(ScheduleEntry.Kind.choices)}
+                ),
             )
         leave_type = ""
         if kind == ScheduleEntry.Kind.LEAVE:
@@ -398,8 +446,10 @@ def preview_schedule(*, district: District, table: list[tuple[int, dict]], progr
             if leave_type is None:
                 row.error(
                     "leave_type",
-                    _("Give the type of leave, one of: %(choices)s.")
-                    % {"choices": _labels(ScheduleEntry.LeaveType.choices)},
+                    interpolate(
+                        _("Give the type of leave, one of: %(choices)s."),
+                        {"choices": _labels(ScheduleEntry.LeaveType.choices)},
+                    ),
                 )
             elif (
                 nip in people
@@ -414,7 +464,10 @@ def preview_schedule(*, district: District, table: list[tuple[int, dict]], progr
         note = row.text(ScheduleEntry, "note")
         key = (nip, kind, start, end)
         if not row.errors and key in seen:
-            row.error("start", _("The same entry is also in row %(row)d.") % {"row": seen[key]})
+            row.error(
+                "start",
+                interpolate(_("The same entry is also in row %(row)d."), {"row": seen[key]}),
+            )
         seen.setdefault(key, number)
         if not row.errors:
             row.values = {
@@ -443,13 +496,16 @@ def _moment(row: _Row, field: str, zone) -> datetime.datetime | None:
     if value is None:
         row.error(
             field,
-            _("“%(value)s” is not a date and time (DD-MM-YYYY HH.MM).") % {"value": printable(raw)},
+            interpolate(
+                _("“%(value)s” is not a date and time (DD-MM-YYYY HH.MM)."),
+                {"value": printable(raw)},
+            ),
         )
         return None
     try:
         validate_portal_date(value)
     except ValidationError as exc:
-        row.error(field, " ".join(exc.messages))
+        row.error(field, joined(exc))
         return None
     return value.replace(tzinfo=zone)
 

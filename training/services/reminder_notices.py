@@ -1,8 +1,9 @@
 """What a reminder says, composed from the current data when it is sent.
 
-The four kinds of :mod:`training.services.reminders` register here with the
-outbox: a schedule clash (to the person), its escalation (to the supervisor),
-and the reminders 7 days and 1 day before a session.
+The kinds of :mod:`training.services.reminders` register here with the
+outbox: a schedule clash and the same clash told again before the session (to
+the person, one digest of all their clashes of a sending), its escalation (to
+the supervisor), and the reminders 7 days and 1 day before a session.
 """
 
 import datetime
@@ -20,8 +21,8 @@ from ..messages import ical, outbox
 from ..messages.compose import Message, link, to
 from ..models import Enrollment, Reminder, TrainingSession
 from .conflicts import Conflict, conflicts_for_enrollments, conflicts_for_person
-from .reminders import Kind
-from .switching import switch_options, switch_options_for
+from .reminders import Kind, again_fingerprint
+from .switching import held_elsewhere_for, switch_options, switch_options_for
 
 
 def describe(conflict: Conflict, zone: str) -> str:
@@ -32,7 +33,8 @@ def describe(conflict: Conflict, zone: str) -> str:
 def prepare_clashes(rows: list[Reminder], *, now: datetime.datetime) -> dict:
     """Return, per row, the open clashes of its enrolment and (for the person) where to switch.
 
-    One set-based conflict search and one switch-options search for the whole batch.
+    One set-based conflict search, one switch-options search and one search of the
+    sessions of the program the person holds elsewhere, for the whole batch.
     """
     open_conflicts = defaultdict(list)
     for item in conflicts_for_enrollments(
@@ -40,11 +42,15 @@ def prepare_clashes(rows: list[Reminder], *, now: datetime.datetime) -> dict:
     ):
         if not item.resolved:
             open_conflicts[item.enrollment_id].append(item)
-    options = switch_options_for(
-        [row.enrollment for row in rows if row.kind == Kind.CONFLICT], now=now
-    )
+    people = [row.enrollment for row in rows if row.kind in CLASH_DIGEST]
+    options = switch_options_for(people, now=now)
+    held = held_elsewhere_for(people, now=now)
     return {
-        row.pk: (open_conflicts[row.enrollment_id], options.get(row.enrollment_id, []))
+        row.pk: (
+            open_conflicts[row.enrollment_id],
+            options.get(row.enrollment_id, []),
+            held.get(row.enrollment_id, []),
+        )
         for row in rows
     }
 
@@ -57,10 +63,111 @@ def _upcoming(enrollment: Enrollment, session: TrainingSession, now: datetime.da
     )
 
 
-@outbox.kind(Kind.CONFLICT, label=gettext_lazy("Conflict"), prepare=prepare_clashes)
-def compose_clash(reminder: Reminder, *, now: datetime.datetime, prepared) -> Message | None:
-    """Tell the person of the clash the row's fingerprint names, with where to switch."""
-    return _conflict_message(reminder, now=now, prepared=prepared)
+CLASH_DIGEST = (Kind.CONFLICT, Kind.CONFLICT_AGAIN)
+
+
+@outbox.kind(
+    Kind.CONFLICT, label=gettext_lazy("Conflict"), prepare=prepare_clashes, digest="clashes"
+)
+@outbox.kind(
+    Kind.CONFLICT_AGAIN,
+    label=gettext_lazy("Conflict, reminded again"),
+    prepare=prepare_clashes,
+    digest="clashes",
+)
+def compose_clashes(rows: list[Reminder], *, now: datetime.datetime, prepared) -> Message | None:
+    """Tell the person, in one message, of the open clashes the rows name, with where to switch."""
+    by_enrollment = defaultdict(list)
+    for row in rows:
+        by_enrollment[row.enrollment_id].append(row)
+    sessions, told = [], []
+    for mine in by_enrollment.values():
+        enrollment = mine[0].enrollment
+        session = enrollment.session
+        if not _upcoming(enrollment, session, now):
+            continue
+        open_conflicts, options, held = prepared.get(mine[0].pk) or _clashes_and_options(
+            enrollment, now
+        )
+        zone = session.district.time_zone
+        clashes = {}
+        for row in mine:
+            for item in open_conflicts:
+                if _tells_of(row, item):
+                    told.append(row.pk)
+                    again = row.kind == Kind.CONFLICT_AGAIN
+                    known = clashes.get(item.fingerprint)
+                    clashes[item.fingerprint] = {
+                        "text": describe(item, zone),
+                        "again": again or (known is not None and known["again"]),
+                        "fingerprint": item.fingerprint,
+                    }
+        if clashes:
+            sessions.append(_session_context(enrollment, list(clashes.values()), options, held))
+    if not sessions:
+        return None
+    person = rows[0].enrollment.civil_servant
+    if len(sessions) == 1:
+        subject = _("Schedule clash: %(title)s") % {"title": sessions[0]["session"].program.title}
+        url = sessions[0]["switch_url"]
+    else:
+        subject = _("Schedule clashes in %(count)d training sessions") % {"count": len(sessions)}
+        url = link("training:conflicts")
+    context = {
+        "person": person,
+        "sessions": sessions,
+        "conflicts_url": link("training:conflicts"),
+        "days": settings.ESCALATION_DAYS_BEFORE,
+    }
+    return Message(
+        subject=subject,
+        body=render_to_string("emails/conflict_reminder.txt", context),
+        to=to(rows[0].recipient),
+        url=url.removeprefix(settings.PORTAL_BASE_URL),
+        rows=told,
+    )
+
+
+def _tells_of(row: Reminder, conflict: Conflict) -> bool:
+    """Return whether the row is the reminder, first or again, of this clash."""
+    if row.kind == Kind.CONFLICT:
+        return row.fingerprint == conflict.fingerprint
+    return row.fingerprint in {
+        again_fingerprint(conflict.fingerprint, days)
+        for days in settings.CONFLICT_REMINDER_DAYS_BEFORE
+    }
+
+
+def _clashes_and_options(enrollment: Enrollment, now: datetime.datetime) -> tuple:
+    """Return the enrolment's open clashes, where it could switch, what it holds elsewhere."""
+    open_conflicts = [
+        item
+        for item in conflicts_for_person(person_id=enrollment.civil_servant_id, now=now)
+        if item.enrollment_id == enrollment.pk and not item.resolved
+    ]
+    held = held_elsewhere_for([enrollment], now=now)[enrollment.pk]
+    return open_conflicts, switch_options(enrollment, now=now), held
+
+
+def _when(sessions) -> list[dict]:
+    return [
+        {"session": item, "when": format_range(item.start, item.end, item.district.time_zone)}
+        for item in sessions
+    ]
+
+
+def _session_context(enrollment: Enrollment, clashes: list[dict], options, held) -> dict:
+    session = enrollment.session
+    return {
+        "session": session,
+        "when": format_range(session.start, session.end, session.district.time_zone),
+        "clashes": clashes,
+        "options": _when(options),
+        "held": _when(held),
+        "switch_url": link("training:conflict_switch", enrollment.pk),
+        "cancel_url": link("training:conflict_cancel", enrollment.pk),
+        "resolve_url": link("training:conflict_resolve", enrollment.pk, clashes[0]["fingerprint"]),
+    }
 
 
 @outbox.kind(
@@ -68,27 +175,11 @@ def compose_clash(reminder: Reminder, *, now: datetime.datetime, prepared) -> Me
 )
 def compose_escalation(reminder: Reminder, *, now: datetime.datetime, prepared) -> Message | None:
     """Tell the supervisor of the person's clashes still open close to the session."""
-    return _conflict_message(reminder, now=now, prepared=prepared)
-
-
-def _conflict_message(reminder: Reminder, *, now, prepared) -> Message | None:
     enrollment = reminder.enrollment
     session = enrollment.session
     if not _upcoming(enrollment, session, now):
         return None
-    if prepared is None:
-        open_conflicts = [
-            item
-            for item in conflicts_for_person(person_id=enrollment.civil_servant_id, now=now)
-            if item.enrollment_id == enrollment.pk and not item.resolved
-        ]
-        options = switch_options(enrollment, now=now)
-    else:
-        open_conflicts, options = prepared
-    if reminder.kind == Kind.CONFLICT:
-        open_conflicts = [
-            item for item in open_conflicts if item.fingerprint == reminder.fingerprint
-        ]
+    open_conflicts, _options, _held = prepared or _clashes_and_options(enrollment, now)
     if not open_conflicts:
         return None
     zone = session.district.time_zone
@@ -98,35 +189,18 @@ def _conflict_message(reminder: Reminder, *, now, prepared) -> Message | None:
         "session": session,
         "when": format_range(session.start, session.end, zone),
         "clashes": [describe(item, zone) for item in open_conflicts],
-        "options": [
-            {"session": item, "when": format_range(item.start, item.end, item.district.time_zone)}
-            for item in options
-        ],
-        "conflicts_url": link("training:conflicts"),
-        "switch_url": link("training:conflict_switch", enrollment.pk),
-        "cancel_url": link("training:conflict_cancel", enrollment.pk),
-        "resolve_url": link(
-            "training:conflict_resolve", enrollment.pk, open_conflicts[0].fingerprint
-        ),
         "days": settings.ESCALATION_DAYS_BEFORE,
+        "team_url": link("training:team_conflicts"),
     }
-    if reminder.kind == Kind.ESCALATION:
-        subject = _("Unresolved schedule clash: %(name)s, %(title)s") % {
-            "name": enrollment.civil_servant.name,
-            "title": session.program.title,
-        }
-        context["team_url"] = link("training:team_conflicts")
-        body = render_to_string("emails/conflict_escalation.txt", context)
-        url = context["team_url"]
-    else:
-        subject = _("Schedule clash: %(title)s") % {"title": session.program.title}
-        body = render_to_string("emails/conflict_reminder.txt", context)
-        url = context["switch_url"]
+    subject = _("Unresolved schedule clash: %(name)s, %(title)s") % {
+        "name": enrollment.civil_servant.name,
+        "title": session.program.title,
+    }
     return Message(
         subject=subject,
-        body=body,
+        body=render_to_string("emails/conflict_escalation.txt", context),
         to=to(reminder.recipient),
-        url=url.removeprefix(settings.PORTAL_BASE_URL),
+        url=reverse("training:team_conflicts"),
     )
 
 

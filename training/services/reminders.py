@@ -6,12 +6,19 @@ fingerprint)``, so a second beat, a retried task or two scans at the same time
 add nothing; the outbox then sends each exactly once. What the messages say
 is in :mod:`training.services.reminder_notices`.
 
+A clash still unresolved is told again at set points before the session
+(``settings.CONFLICT_REMINDER_DAYS_BEFORE``, H-3 and H-1 by default): once per
+point, keyed by the clash and the point, and only when the person's first
+reminder went out before that point. The person gets their clashes of one
+sending, first or again, in one digest (``reminder_notices``).
+
 An escalation to the supervisor is recorded only once the person's own clash
 reminder went out ``settings.ESCALATION_GRACE_HOURS`` earlier and the clash is
 still open within ``settings.ESCALATION_DAYS_BEFORE`` days.
 """
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -43,6 +50,7 @@ class Kind:
     """The outbox kinds of this feature (composed in ``reminder_notices``)."""
 
     CONFLICT = "conflict"
+    CONFLICT_AGAIN = "clash_again"
     ESCALATION = "escalation"
     BEFORE_7_DAYS = "before_7d"
     BEFORE_1_DAY = "before_1d"
@@ -56,8 +64,51 @@ def _wants_reminder(conflict: Conflict, now: datetime.datetime) -> bool:
     return conflict.kind != ConflictKind.ENROLLMENT or conflict.enrollment_id > conflict.other_id
 
 
+def again_fingerprint(clash_fingerprint: str, days: int) -> str:
+    """Return the key of the reminder of a clash ``days`` before its session (H-``days``)."""
+    return hashlib.sha256(f"{clash_fingerprint}|H-{days}".encode()).hexdigest()
+
+
+def _last_point_passed(conflict: Conflict, now: datetime.datetime) -> int | None:
+    """Return the nearest H-n point before the session that ``now`` has reached, if any."""
+    for days in sorted(settings.CONFLICT_REMINDER_DAYS_BEFORE):
+        if conflict.session_start - datetime.timedelta(days=days) <= now:
+            return days
+    return None
+
+
+def _again_rows(wanted: list[Conflict], *, now: datetime.datetime) -> list:
+    """Return unsaved reminders of clashes still open at a point, first told before it."""
+    due = {}
+    for item in wanted:
+        days = _last_point_passed(item, now)
+        if days is not None:
+            due[(item.enrollment_id, item.fingerprint)] = (item, days)
+    if not due:
+        return []
+    first_told = Reminder.objects.filter(
+        kind=Kind.CONFLICT,
+        status=Reminder.Status.SENT,
+        enrollment_id__in={enrollment for enrollment, _print in due},
+    ).values_list("enrollment_id", "fingerprint", "sent_at")
+    rows = []
+    for enrollment_id, print_, sent_at in first_told.order_by():
+        item, days = due.get((enrollment_id, print_), (None, None))
+        if item is None or sent_at >= item.session_start - datetime.timedelta(days=days):
+            continue
+        rows.append(
+            Reminder(
+                enrollment_id=enrollment_id,
+                kind=Kind.CONFLICT_AGAIN,
+                fingerprint=again_fingerprint(print_, days),
+                recipient_id=item.person_id,
+            )
+        )
+    return rows
+
+
 def conflict_reminder_rows(conflicts: Iterable[Conflict], *, now: datetime.datetime) -> list:
-    """Return unsaved reminders for new conflicts and for escalations now due."""
+    """Return unsaved reminders for new conflicts, for open ones again, and escalations due."""
     wanted = [item for item in conflicts if _wants_reminder(item, now)]
     rows = [
         Reminder(
@@ -68,6 +119,7 @@ def conflict_reminder_rows(conflicts: Iterable[Conflict], *, now: datetime.datet
         )
         for item in wanted
     ]
+    rows += _again_rows(wanted, now=now)
     horizon = now + datetime.timedelta(days=settings.ESCALATION_DAYS_BEFORE)
     near = [item for item in wanted if item.session_start <= horizon]
     due = {}

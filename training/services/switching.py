@@ -14,7 +14,15 @@ from django.db.models import Count, Q
 from districts.models import ScheduleEntry
 
 from ..models import Enrollment, TrainingSession
-from .conflicts import Overlap, days_around, find_overlaps, holiday_intervals, match_holidays
+from .conflicts import (
+    ConflictKind,
+    Overlap,
+    conflicts_for_enrollments,
+    days_around,
+    find_overlaps,
+    holiday_intervals,
+    match_holidays,
+)
 
 
 def switch_options_for(
@@ -99,3 +107,45 @@ def switch_options_for(
 def switch_options(enrollment: Enrollment, *, now: datetime.datetime) -> list[TrainingSession]:
     """Return the sessions one enrolment could switch to without a clash."""
     return switch_options_for([enrollment], now=now)[enrollment.pk]
+
+
+def held_elsewhere_for(
+    enrollments: list[Enrollment], *, now: datetime.datetime
+) -> dict[int, list[TrainingSession]]:
+    """Return, per enrolment id, the person's other upcoming sessions of the same program.
+
+    Only those the person is actively enrolled in and that clash with nothing
+    (a clash with the enrolment itself aside): a session already held is no
+    switch option, but it is where the person can go by cancelling this one.
+    """
+    result = {item.pk: [] for item in enrollments}
+    if not enrollments:
+        return result
+    held = list(
+        Enrollment.objects.filter(
+            civil_servant_id__in={item.civil_servant_id for item in enrollments},
+            status__in=Enrollment.ACTIVE,
+            session__program_id__in={item.session.program_id for item in enrollments},
+            session__start__gt=now,
+        )
+        .exclude(session__status=TrainingSession.Status.CANCELLED)
+        .select_related("session__district")
+        .order_by("session__start", "pk")
+    )
+    clashes = defaultdict(list)
+    for item in conflicts_for_enrollments(enrollment_ids=[h.pk for h in held], now=now):
+        if not item.resolved:
+            clashes[item.enrollment_id].append(item)
+    for enrollment in enrollments:
+        result[enrollment.pk] = [
+            other.session
+            for other in held
+            if other.pk != enrollment.pk
+            and other.civil_servant_id == enrollment.civil_servant_id
+            and other.session.program_id == enrollment.session.program_id
+            and all(
+                item.kind == ConflictKind.ENROLLMENT and item.other_id == enrollment.pk
+                for item in clashes[other.pk]
+            )
+        ]
+    return result
