@@ -87,7 +87,6 @@ def test_hr_mailbox_is_the_districts_when_it_has_one(settings):
         "bkpsdm@example.go.id"
     )
     assert hr_mailbox(types.SimpleNamespace(hr_email="")) == settings.DEFAULT_FROM_EMAIL
-    assert hr_mailbox(types.SimpleNamespace()) == settings.DEFAULT_FROM_EMAIL
 
 
 def three_clashes():
