@@ -76,10 +76,16 @@ def _roles(people: int, out=print):
     a, b = District.objects.get(slug="bench-01"), District.objects.get(slug="bench-02")
     head = CivilServant.objects.get(pk=BASE["person"])  # j = 0 of bench-01
     assistant = CivilServant.objects.get(pk=BASE["person"] + 1)  # j = 1: ~500 below
-    # Staff j = 261..270 report (through a section chief and a unit head) to the assistant.
+    # Staff j = 261..270, 461..470, ... report (through a section chief of unit 0 or 1
+    # and its unit head) to the assistant.
+    below_assistant = [
+        BASE["person"] + j
+        for j in range(261, people)
+        if (j - 261) % 200 < 10  # noqa: PLR2004 - the ten section chiefs of units 0 and 1
+    ]
     asn = (
         CivilServant.objects.filter(
-            pk__range=(BASE["person"] + 261, BASE["person"] + 270),
+            pk__in=below_assistant,
             enrollments__status__in=Enrollment.ACTIVE,
             enrollments__session__start__gt=now,
         )

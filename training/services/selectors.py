@@ -2,8 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
 
 from districts.models import CivilServant
 from districts.scoping import Scope
@@ -44,38 +43,35 @@ def upcoming_enrollments(person: CivilServant, *, now: datetime.datetime, limit:
     )
 
 
-def district_overview(scope: Scope, *, now: datetime.datetime):
-    """Return per-district counts of people and upcoming published sessions.
+def district_overview(scope: Scope, *, now: datetime.datetime) -> list:
+    """Return the scope's districts, each with ``people`` and ``upcoming_sessions`` counts.
 
-    Each count is its own correlated subquery (one index range per district):
-    two ``Count(distinct=True)`` over two reverse joins in one GROUP BY would
-    multiply people by sessions (36 million rows for one district at province
-    scale) before counting.
+    Three queries whatever the size: the districts, then one GROUP BY of each
+    table. (Two ``Count(distinct=True)`` over two reverse joins in one query
+    multiplied people by sessions: 36 million rows for one district at
+    province scale, 98 s. A correlated count per district walked each
+    district's people by index: 0.3 s for the administrator's 14 districts.)
     """
-    people = (
-        CivilServant.objects.filter(district=OuterRef("pk"), is_active=True)
+    districts = list(scope.districts().order_by("name"))
+    ids = [district.pk for district in districts]
+    people = dict(
+        CivilServant.objects.filter(district_id__in=ids, is_active=True)
         .order_by()
-        .values("district")
+        .values_list("district_id")
         .annotate(total=Count("pk"))
-        .values("total")
     )
-    upcoming = (
+    upcoming = dict(
         TrainingSession.objects.filter(
-            district=OuterRef("pk"), start__gte=now, status=TrainingSession.Status.PUBLISHED
+            district_id__in=ids, start__gte=now, status=TrainingSession.Status.PUBLISHED
         )
         .order_by()
-        .values("district")
+        .values_list("district_id")
         .annotate(total=Count("pk"))
-        .values("total")
     )
-    return (
-        scope.districts()
-        .annotate(
-            people=Coalesce(Subquery(people), 0),
-            upcoming_sessions=Coalesce(Subquery(upcoming), 0),
-        )
-        .order_by("name")
-    )
+    for district in districts:
+        district.people = people.get(district.pk, 0)
+        district.upcoming_sessions = upcoming.get(district.pk, 0)
+    return districts
 
 
 def subtree_summary(supervisor: CivilServant) -> dict:
