@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asnportal.settings")
 
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PAGES_PORT", "8717"))
+TIMEOUT = 60  # seconds: a slower page is reported as too slow and not timed further
 BASELINE = "/bench-baseline/"
 # Targets of issue 17 (server p95, on this machine, at full scale).
 TARGET_MS, TARGET_SMALL_TEAM_MS, TARGET_RATIO = 300, 150, 1 / 3
@@ -140,7 +141,7 @@ def _cookie(user, secret: str) -> str:
 def _get(path: str, cookie: str) -> tuple[float, int, dict, int]:
     """GET ``path``; return (ms, status, headers, bytes), the whole body read."""
     started = time.perf_counter()
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=120)
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=TIMEOUT)
     headers = {"Host": HOST}
     if cookie:
         headers["Cookie"] = cookie
@@ -181,7 +182,7 @@ def _start_server(url: str, secret: str, static_root: str, workers: int, out=pri
             "--bind",
             f"{HOST}:{PORT}",
             "--timeout",
-            "300",
+            str(TIMEOUT),
             "--log-level",
             "warning",
         ],
@@ -215,20 +216,31 @@ def crawl(roles, world, *, repeat: int, secret: str, out=print) -> dict:
             if role in page.crawl_roles():
                 targets.append((label, page, cookie))
     # One look first: pages that are not GET pages (405) or not this role's (404) are named.
-    kept = []
+    kept, timed_out = [], []
     for label, page, cookie in targets:
-        _ms, status, _headers, _size = _get(page.path, cookie)
+        try:
+            ms, status, _headers, _size = _get(page.path, cookie)
+        except OSError:  # the worker is killed at TIMEOUT too
+            timed_out.append(f"{label}: {page.path} (over {TIMEOUT} s)")
+            out(f"  TOO SLOW {label}: {page.path} took over {TIMEOUT} s", flush=True)
+            time.sleep(2)  # gunicorn replaces the worker
+            continue
         if status in (200, 302):
             kept.append((label, page, cookie))
+            if ms > TARGET_MS:
+                out(f"  first look {label}: {page.path} {ms:.0f} ms", flush=True)
         else:
-            out(f"  skipped {label}: {page.path} answered {status}")
+            out(f"  skipped {label}: {page.path} answered {status}", flush=True)
     baseline: list[float] = []
     results = {(label, page.path): [] for label, page, _cookie in kept}
     for _pass in range(repeat):
         for label, page, cookie in kept:
             baseline.append(_get(BASELINE, "")[0])
-            results[(label, page.path)].append(_get(page.path, cookie))
-    return {"baseline": baseline, "pages": results, "kept": kept}
+            try:
+                results[(label, page.path)].append(_get(page.path, cookie))
+            except OSError:
+                results[(label, page.path)].append((TIMEOUT * 1000.0, 504, {}, 0))
+    return {"baseline": baseline, "pages": results, "kept": kept, "timed_out": timed_out}
 
 
 def report(found: dict, out=print) -> list[str]:
@@ -243,7 +255,7 @@ def report(found: dict, out=print) -> list[str]:
         f"  {'role':<26} {'page':<46} {'status':>6} {'med ms':>7} {'p95 ms':>7} "
         f"{'srv p95':>7} {'queries':>7} {'KB':>6} {'x base':>6}"
     )
-    misses, slow = [], []
+    misses, slow = list(found["timed_out"]), []
     for label, page, _cookie in found["kept"]:
         samples = found["pages"][(label, page.path)]
         times = [ms for ms, *_ in samples]
