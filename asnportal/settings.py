@@ -253,6 +253,9 @@ MINUTES_PER_JP = env.int("MINUTES_PER_JP", default=45)
 PNS_YEARLY_TARGET_JP = env.int("PNS_YEARLY_TARGET_JP", default=20)
 PPPK_YEARLY_CAP_JP = env.int("PPPK_YEARLY_CAP_JP", default=24)
 CONFLICT_SCAN_DAYS = env.int("CONFLICT_SCAN_DAYS", default=14)
+# A supervisor with this many people below them gets their dashboard from the
+# summary the refresh task keeps (as HR and administrators do), not live.
+DASHBOARD_SUMMARY_MIN_TEAM = env.int("DASHBOARD_SUMMARY_MIN_TEAM", default=2000)
 ESCALATION_DAYS_BEFORE = env.int("ESCALATION_DAYS_BEFORE", default=3)
 # An unresolved clash is told again this many days before its session (H-3, H-1).
 CONFLICT_REMINDER_DAYS_BEFORE = env.list("CONFLICT_REMINDER_DAYS_BEFORE", cast=int, default=[3, 1])

@@ -20,6 +20,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import dataset  # noqa: E402 - after the path that finds it
+
 # Its own Redis database: a test run sharing the broker would take the benchmark's tasks.
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13")
 REMINDERS = 10_000
@@ -56,24 +60,47 @@ JOIN districts_holiday h ON (h.district_id IS NULL OR h.district_id = s.district
                     AND ((s."end" - interval '1 microsecond') AT TIME ZONE d.time_zone)::date
 WHERE e.status IN {ACTIVE} AND s.status <> 'cancelled' {{where}}
 """
+# The best hand-written form: the three kinds in one statement (one round trip, one plan),
+# each row shaped as the engine's: subject, kind, other side's id, session, times, label.
+BEST_SQL = f"""
+SELECT e.id, e.civil_servant_id, e.session_id, s.start, s."end",
+       se.kind::text, se.id, NULL::bigint, se.start, se."end", se.note::text
+FROM training_enrollment e
+JOIN training_trainingsession s ON s.id = e.session_id
+JOIN districts_scheduleentry se ON se.civil_servant_id = e.civil_servant_id
+     AND se.start < s."end" AND se."end" > s.start
+WHERE e.status IN {ACTIVE} AND s.status <> 'cancelled' {{where}}
+UNION ALL
+SELECT e.id, e.civil_servant_id, e.session_id, s.start, s."end",
+       'enrollment', o.id, o.session_id, os.start, os."end", p.title::text
+FROM training_enrollment e
+JOIN training_trainingsession s ON s.id = e.session_id
+JOIN training_enrollment o ON o.civil_servant_id = e.civil_servant_id AND o.id <> e.id
+JOIN training_trainingsession os ON os.id = o.session_id
+     AND os.start < s."end" AND os."end" > s.start
+JOIN training_trainingprogram p ON p.id = os.program_id
+WHERE e.status IN {ACTIVE} AND s.status <> 'cancelled'
+  AND o.status IN {ACTIVE} AND os.status <> 'cancelled' {{where}}
+UNION ALL
+SELECT e.id, e.civil_servant_id, e.session_id, s.start, s."end",
+       'holiday', h.id, NULL, NULL, NULL, h.name::text
+FROM training_enrollment e
+JOIN training_trainingsession s ON s.id = e.session_id
+JOIN districts_district d ON d.id = s.district_id
+JOIN districts_holiday h ON (h.district_id IS NULL OR h.district_id = s.district_id)
+     AND h.date BETWEEN (s.start AT TIME ZONE d.time_zone)::date
+                    AND ((s."end" - interval '1 microsecond') AT TIME ZONE d.time_zone)::date
+WHERE e.status IN {ACTIVE} AND s.status <> 'cancelled' {{where}}
+"""
 WINDOW = 'AND s.start < %(end)s AND s."end" > %(start)s'
 PERSON = 'AND e.civil_servant_id = %(person)s AND s."end" > %(start)s'
 
 
-RUNS = 5
-
-
-def _timed(function, repeat: int = RUNS) -> tuple[float, float, object]:
-    """Return the median and the best of ``repeat`` runs (seconds) and the last result."""
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), min(times), result
+PASSES = 7  # engine, today's SQL and the single statement, alternating, in each pass
 
 
 def _raw(where: str, params: dict) -> int:
+    """Run the three hand-written statements (today's comparison); return the rows."""
     from django.db import connection
 
     rows = 0
@@ -84,25 +111,64 @@ def _raw(where: str, params: dict) -> int:
     return rows
 
 
-def _line(label: str, engine: float, raw: float, detail: str, out) -> None:
-    out(
-        f"{label:<34} {engine * 1000:9.1f} ms   raw SQL {raw * 1000:9.1f} ms   "
-        f"ratio {engine / raw:4.2f}   {detail}"
-    )
+def _best(where: str, params: dict) -> int:
+    """Run the single-statement hand SQL; return the rows."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(BEST_SQL.format(where=where), params)
+        return len(cursor.fetchall())
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+def _interleaved(runs: dict, passes: int) -> dict:
+    """Time each of ``runs`` once per pass, in a rotated order; return {name: [seconds]}."""
+    names = list(runs)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    results = {}
+    for number in range(passes):
+        for name in names[number % len(names) :] + names[: number % len(names)]:
+            started = time.perf_counter()
+            results[name] = runs[name]()
+            times[name].append(time.perf_counter() - started)
+    return times, results
 
 
 def _scan(label: str, start: datetime.datetime, end: datetime.datetime, out) -> tuple:
-    """Time the engine's and the hand-written scan of ``[start, end)``: medians, best beside."""
-    from training.services.conflicts import conflicts_in_window
+    """Time the engine's scan of ``[start, end)`` against hand SQL, interleaved."""
+    from training.services.conflicts import ConflictKind, conflicts_in_window
 
-    engine, engine_best, found = _timed(lambda: conflicts_in_window(start=start, end=end))
-    raw, raw_best, rows = _timed(lambda: _raw(WINDOW, {"start": start, "end": end}))
-    detail = (
-        f"{len(found):,} conflicts ({rows:,} raw rows); "
-        f"best {engine_best * 1000:.1f} / {raw_best * 1000:.1f} ms"
+    params = {"start": start, "end": end}
+    times, results = _interleaved(
+        {
+            "engine": lambda: conflicts_in_window(start=start, end=end),
+            "sql": lambda: _raw(WINDOW, params),
+            "best": lambda: _best(WINDOW, params),
+        },
+        PASSES,
     )
-    _line(f"{label} (median of {RUNS})", engine, raw, detail, out)
-    return engine, raw, len(found)
+    found = results["engine"]
+    pairs = sum(1 for item in found if item.kind == ConflictKind.ENROLLMENT)
+    engine, sql, best = (statistics.median(times[name]) for name in ("engine", "sql", "best"))
+    engine_p95, best_p95 = (_percentile(times[name], 0.95) for name in ("engine", "best"))
+    ratios = [e / b for e, b in zip(times["engine"], times["best"], strict=True)]
+    out(
+        f"{label:<22} engine {engine * 1000:8.1f} ms (p95 {engine_p95 * 1000:.1f})"
+        f"   3-statement SQL {sql * 1000:8.1f} ms   ratio {engine / sql:4.2f}"
+        f"   single-statement SQL {best * 1000:8.1f} ms (p95 {best_p95 * 1000:.1f})"
+        f"   ratio {engine / best:4.2f}"
+    )
+    out(
+        f"{'':<22} per-pass ratio to the single statement: "
+        + " ".join(f"{ratio:.2f}" for ratio in ratios)
+        + f"   ({len(found):,} conflicts, {pairs:,} enrolment against enrolment;"
+        f" {results['best']:,} rows by hand; medians of {PASSES} interleaved passes)"
+    )
+    return engine, best, found
 
 
 def measure_scans(anchor: datetime.datetime, out=print) -> dict:
@@ -110,9 +176,11 @@ def measure_scans(anchor: datetime.datetime, out=print) -> dict:
     from training.services.conflicts import conflicts_for_person
 
     now = anchor
+    full = _scan("full scan", now, anchor + datetime.timedelta(days=400), out)
     results = {
-        "full": _scan("full scan", now, anchor + datetime.timedelta(days=400), out),
-        "window": _scan("14-day window scan", now, now + datetime.timedelta(days=14), out),
+        "full": full[:2],
+        "window": _scan("14-day window scan", now, now + datetime.timedelta(days=14), out)[:2],
+        "found": full[2],
     }
 
     people = list(
@@ -121,21 +189,43 @@ def measure_scans(anchor: datetime.datetime, out=print) -> dict:
         .values_list("civil_servant_id", flat=True)
         .distinct()[:: max(1, Enrollment.objects.count() // 200)][:200]
     )
-    engine_times, raw_times = [], []
-    for person in people:
+    engine_times, raw_times, best_times = [], [], []
+    for number, person in enumerate(people):
         conflicts_for_person(person_id=person, now=now)  # warm
-        started = time.perf_counter()
-        conflicts_for_person(person_id=person, now=now)
-        engine_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        _raw(PERSON, {"person": person, "start": now})
-        raw_times.append(time.perf_counter() - started)
-    engine, raw = statistics.median(engine_times), statistics.median(raw_times)
-    p95 = sorted(engine_times)[int(len(engine_times) * 0.95) - 1]
-    detail = f"p95 {p95 * 1000:.1f} ms, best {min(engine_times) * 1000:.1f} ms"
-    _line(f"one person (median of {len(people)})", engine, raw, detail, out)
-    results["person"] = (engine, raw, p95)
+        runs = [
+            (engine_times, lambda p=person: conflicts_for_person(person_id=p, now=now)),
+            (raw_times, lambda p=person: _raw(PERSON, {"person": p, "start": now})),
+            (best_times, lambda p=person: _best(PERSON, {"person": p, "start": now})),
+        ]
+        for times, function in runs[number % 3 :] + runs[: number % 3]:
+            started = time.perf_counter()
+            function()
+            times.append(time.perf_counter() - started)
+    engine, raw, best = (statistics.median(t) for t in (engine_times, raw_times, best_times))
+    p95 = _percentile(engine_times, 0.95)
+    out(
+        f"{'one person':<22} engine {engine * 1000:8.2f} ms (p95 {p95 * 1000:.2f})"
+        f"   3-statement SQL {raw * 1000:8.2f} ms   ratio {engine / raw:4.2f}"
+        f"   single-statement SQL {best * 1000:8.2f} ms   ratio {engine / best:4.2f}"
+        f"   (medians of {len(people)} people, interleaved)"
+    )
+    results["person"] = (engine, best, p95)
     return results
+
+
+def check_pairs(found: list, scale: str, url: str, out=print) -> int:
+    """Check the enrolment-against-enrolment clashes against the dataset's construction."""
+    from training.services.conflicts import ConflictKind
+
+    pairs = sum(1 for item in found if item.kind == ConflictKind.ENROLLMENT)
+    expected, people = dataset.expected_pairs(dataset.SCALES[scale])
+    share = people / dataset.SCALES[scale]["people"]
+    out(
+        f"enrolment against enrolment: {pairs:,} conflicts found; the dataset puts {people:,} "
+        f"people ({share:.1%}) in two sessions at the same hours: {expected:,} expected"
+        + ("  OK" if pairs == expected else "  MISMATCH")
+    )
+    return 0 if pairs == expected else 1
 
 
 def _worker(url: str, log: Path) -> subprocess.Popen:
@@ -273,7 +363,6 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     sys.path.insert(0, str(ROOT))
-    from bench import dataset
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(dataset.SCALES), default="full")
@@ -291,10 +380,11 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     sizes = ", ".join(f"{key} {value:,}" for key, value in dataset.counts(url).items())
     print(f"Conflicts benchmark ({args.scale}): {sizes}")
-    measure_scans(anchor)
+    scans = measure_scans(anchor)
+    status = check_pairs(scans["found"], args.scale, url)
     if not args.skip_reminders:
         measure_reminders(url, anchor)
-    return 0
+    return status
 
 
 if __name__ == "__main__":

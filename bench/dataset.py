@@ -33,6 +33,7 @@ UNITS_PER_DISTRICT = 40
 SESSIONS_PER_PROGRAM = 10
 
 STEPS: list[Callable] = []
+VERSION = "2"  # 2: enrolments that clash with each other (a dataset of another version is rebuilt)
 
 
 def register_step(step: Callable) -> Callable:
@@ -176,7 +177,9 @@ LATERAL (SELECT %(anchor)s::timestamptz
                 + make_interval(days => (e * 37 + e / %(people)s * 11) %% %(days)s,
                                 hours => CASE WHEN e %% 2 = 0 THEN 0 ELSE 6 END) AS start) t;
 
--- Enrolments: ~10%% of people hold two, so some enrolments clash with each other.
+-- Enrolments: ~10%% of people hold two; half of those (even g) the second in the session
+-- 90 further on, which falls on the same day and hours: enrolments that clash with each
+-- other (about 5%% of people; expected_pairs() counts them from this construction).
 INSERT INTO training_enrollment (session_id, civil_servant_id, status, created_at,
     waitlisted_at, decided_at, decided_by_id, decision_note, cancelled_at, cancel_reason,
     enrolled_by_id, updated_at)
@@ -186,10 +189,45 @@ SELECT DISTINCT ON (person, session) session, person,
        now(), CASE WHEN g %% 20 = 0 THEN now() END, NULL, NULL, '', NULL, '', NULL, now()
 FROM (
     SELECT g, (g * 7919) %% %(wrap)s + 1 AS person,
-           (g * 31 + (g / %(wrap)s) * 17) %% %(sessions)s + 1 AS session
+           (g * 31 + (g / %(wrap)s) * CASE WHEN g %% 2 = 0 THEN %(days)s ELSE 17 END)
+               %% %(sessions)s + 1 AS session
     FROM generate_series(0, %(enrollments)s - 1) AS g
 ) AS x;
 """
+
+
+def expected_pairs(sizes: dict) -> tuple[int, int]:
+    """Return (enrolment-against-enrolment conflicts, people in them) by the build's formulas.
+
+    Worked out from the construction of BASE_SQL, not read back from the tables:
+    the person of index g is (g * 7919) mod wrap; g and g + wrap are one person's
+    two enrolments. Two sessions clash when they fall on the same day at the same
+    hours; neither may be cancelled (every 100th session) nor the enrolments
+    cancelled (g mod 20 = 1, the same for g and g + wrap). Each clashing pair is
+    two conflicts, one from each side.
+    """
+    people, sessions, count = sizes["people"], sizes["sessions"], sizes["enrollments"]
+    wrap = max(int(people * 0.9), 1)
+
+    def session(g: int) -> int:
+        step = (g // wrap) * (DAYS if g % 2 == 0 else 17)
+        return (g * 31 + step) % sessions + 1
+
+    def slot(s: int) -> tuple[int, int]:
+        return (1 + (s * 7) % DAYS, s % 3)
+
+    clashing = 0
+    for g in range(wrap, count):
+        first, second = session(g - wrap), session(g)
+        if (
+            first != second
+            and slot(first) == slot(second)
+            and first % 100 != 0
+            and second % 100 != 0
+            and g % 20 != 1
+        ):
+            clashing += 1
+    return 2 * clashing, clashing
 
 
 def build(cursor, sizes: dict, anchor: datetime.datetime) -> None:
@@ -212,7 +250,8 @@ def build(cursor, sizes: dict, anchor: datetime.datetime) -> None:
     cursor.execute("DELETE FROM bench_meta")
     cursor.executemany(
         "INSERT INTO bench_meta (key, value) VALUES (%s, %s)",
-        [(key, str(value)) for key, value in sizes.items()] + [("anchor", anchor.isoformat())],
+        [(key, str(value)) for key, value in sizes.items()]
+        + [("anchor", anchor.isoformat()), ("version", VERSION)],
     )
 
 
@@ -226,7 +265,11 @@ def prepare(scale: str, *, rebuild: bool = False, out=print) -> tuple[str, datet
     connection = _connect(url)
     with connection, connection.cursor() as cursor:
         meta = _loaded(cursor)
-        wanted = {**{key: str(value) for key, value in sizes.items()}, "anchor": anchor.isoformat()}
+        wanted = {
+            **{key: str(value) for key, value in sizes.items()},
+            "anchor": anchor.isoformat(),
+            "version": VERSION,
+        }
         if rebuild or meta != wanted:
             started = time.perf_counter()
             out(f"Building the {scale} dataset in {urlparse(url).path.lstrip('/')} ...")

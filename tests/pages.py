@@ -425,12 +425,12 @@ def _values(certificate, person, fingerprint: str) -> dict:
     }
 
 
-def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
+def world_from_database(district_slug: str, other_slug: str, now=None, asn_id=None) -> World:
     """Pick, from an existing database (a benchmark's or the demo's), one of every object.
 
     District ``district_slug`` is A, ``other_slug`` B. The ASN is an active
     person of A with a supervisor and an upcoming enrolment (``LookupError``
-    if there is none); each other object is the first that fits. An object the
+    if there is none; ``asn_id`` picks one); each other object is the first that fits. An object the
     database lacks is left out, and ``unplaced(world)`` names the pages it
     leaves unvisited.
     """
@@ -462,6 +462,7 @@ def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
             status__in=Enrollment.ACTIVE,
             session__start__gt=now,
             civil_servant__supervisor__isnull=False,
+            **({"civil_servant_id": asn_id} if asn_id else {}),
         ).select_related("civil_servant__supervisor", "session"),
         "upcoming enrolment of a person with a supervisor",
         required=True,

@@ -84,6 +84,40 @@ def test_home_for_administrator_lists_all_districts(client):
         assert name in response.text
 
 
+def _home_queries(client, user) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_home_district_figures_count_each_side_apart_in_constant_queries(client):
+    from tests.factories import SessionFactory
+    from training.models import TrainingSession
+
+    plaju = district("plaju")
+    admin = UserFactory(username="admin-y", is_superuser=True, is_staff=True)
+    hr = hr_officer(plaju)
+    before = {who: _home_queries(client, who) for who in (admin, hr.user)}
+    CivilServantFactory.create_batch(3, district=plaju)
+    CivilServantFactory(district=plaju, is_active=False)
+    SessionFactory.create_batch(2, district=plaju)
+    SessionFactory(district=plaju, status=TrainingSession.Status.CANCELLED)
+    SessionFactory(district=district("mulyorejo"))
+
+    for who in (admin, hr.user):
+        assert _home_queries(client, who) == before[who]
+    client.force_login(hr.user)
+    (row,) = client.get(reverse("home")).context["districts"]
+    # Four active people (the officer and three more), two upcoming published sessions:
+    # counted apart, not multiplied by each other.
+    assert (row.people, row.upcoming_sessions) == (4, 2)
+
+
 def test_language_switch_to_english(client):
     person = CivilServantFactory(name="Ayu")
     client.force_login(person.user)

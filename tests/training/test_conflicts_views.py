@@ -286,3 +286,55 @@ def test_open_notification_never_redirects_off_site(client, owner_clash):
     )
 
     assert response["Location"] == reverse("training:notifications")
+
+
+def test_notifications_come_a_page_at_a_time_in_constant_queries(client, owner_clash):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from training.notifications.views import PAGE
+
+    person = owner_clash.civil_servant
+    login(client, person)
+    notification_for(person, title="Pemberitahuan 0")
+
+    def queries(**query):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("training:notifications"), query)
+        assert response.status_code == 200
+        return len(captured.captured_queries), response
+
+    alone, _ = queries()
+    for number in range(1, PAGE + 3):
+        notification_for(person, title=f"Pemberitahuan {number}")
+    many, response = queries()
+
+    assert many == alone
+    assert len(response.context["items"]) == PAGE
+    assert "?page=2" in response.content.decode()
+    _, rest = queries(page="2")
+    assert [item.title for item in rest.context["items"]] == [
+        "Pemberitahuan 2",
+        "Pemberitahuan 1",
+        "Pemberitahuan 0",
+    ]
+
+
+def test_team_conflicts_come_a_page_at_a_time(client, owner_clash):
+    from training.notifications.views import PAGE
+
+    supervisor = CivilServantFactory(district=owner_clash.session.district)
+    for _number in range(PAGE + 1):
+        clash = EnrollmentFactory(
+            session=owner_clash.session,
+            civil_servant__supervisor=supervisor,
+        )
+        ScheduleEntryFactory(civil_servant=clash.civil_servant)
+    login(client, supervisor)
+
+    first = client.get(reverse("training:team_conflicts"))
+    second = client.get(reverse("training:team_conflicts"), {"page": "2"})
+
+    assert len(first.context["rows"]) == PAGE
+    assert "?page=2" in first.content.decode()
+    assert len(second.context["rows"]) == 1

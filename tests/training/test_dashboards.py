@@ -515,3 +515,25 @@ def test_conflicts_summary_is_scoped_per_viewer(org):
     assert sorted(person for person, _session in stored.pairs) == sorted([org["a"].pk, org["o"].pk])
     result = board(org["s"].user)
     assert (result.conflicts.count, result.conflicts.computed_at) == (1, NOW)
+
+
+def test_a_supervisor_of_a_large_line_gets_the_summary_a_small_one_live(
+    client, org, frozen, settings
+):
+    from training.services.dashboards import summary
+
+    settings.DASHBOARD_SUMMARY_MIN_TEAM = 3  # S has A, B and C below; A only B
+    assert summary.large_lines(3) == [(org["s"].pk, "Asia/Jakarta")]
+    summary.refresh_snapshots(now=NOW)
+    CompletionRecordFactory(
+        civil_servant=org["c"], completion_date=datetime.date(2026, 7, 1), jp_credited=20
+    )
+
+    client.force_login(org["s"].user)
+    kept = client.get(reverse("training:dashboard")).content.decode()
+    client.force_login(org["a"].user)
+    live = client.get(reverse("training:dashboard")).content.decode()
+
+    assert "Angka per Rabu, 25 November 2026, 12.00 WIB" in kept
+    assert 'data-figure="reached">1<' in kept  # C's new record waits for the next refresh
+    assert "Angka per" not in live

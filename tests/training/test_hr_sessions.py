@@ -506,3 +506,37 @@ def test_session_in_a_year_with_holiday_data_has_no_holiday_data_note(hr_client)
 
     assert TrainingSession.objects.count() == 1
     assert not any("Hari libur tahun" in str(m) for m in response.context["messages"])
+
+
+@pytest.mark.django_db
+def test_session_list_pages_in_constant_queries_and_keeps_its_filter(hr_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import session_day
+
+    first = SessionFactory(capacity=3)
+    EnrollmentFactory.create_batch(2, session=first)
+
+    def queries(**query):
+        with CaptureQueriesContext(connection) as captured:
+            response = hr_client.get(reverse("training:hr-sessions"), query)
+        assert response.status_code == 200
+        return len(captured.captured_queries), response
+
+    alone, _ = queries(program=first.program.pk)
+    for offset in range(26):
+        SessionFactory(
+            program=first.program,
+            venue=first.venue,
+            start=at(session_day() + datetime.timedelta(days=offset + 1), 8),
+        )
+    many, response = queries(program=first.program.pk)
+
+    assert many == alone
+    rows = list(response.context["page"])
+    assert len(rows) == 25
+    assert (rows[0].pk, rows[0].seats_taken, rows[0].waitlist_length) == (first.pk, 2, 0)
+    assert f"?program={first.program.pk}&amp;page=2" in response.content.decode()
+    _, rest = queries(program=first.program.pk, page="2")
+    assert len(rest.context["page"]) == 2

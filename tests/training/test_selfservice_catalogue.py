@@ -436,3 +436,37 @@ def test_session_page_shows_a_holiday_as_its_date_not_a_midnight_range(client, p
     holiday_day = format_date(session.start, "Asia/Jakarta")
     assert f'<div class="small">{holiday_day}</div>' in html
     assert "00.00" not in html
+
+
+def _catalogue_queries(client, **query) -> tuple[int, object]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("training:catalogue"), query)
+    assert response.status_code == 200
+    return len(queries.captured_queries), response
+
+
+def test_catalogue_is_paginated_keeps_its_filters_and_constant_queries(client, person):
+    from training.selfservice.views import CATALOGUE_PAGE
+
+    first = SessionFactory(start=days_ahead(3), program__title="Excel dasar")
+    alone, _ = _catalogue_queries(client, q="excel")
+    for day in range(CATALOGUE_PAGE + 2):
+        SessionFactory(start=days_ahead(4 + day, 9), program=first.program, venue=first.venue)
+    ScheduleEntryFactory(civil_servant=person, start=days_ahead(4, 7))  # one clashing card
+    SessionFactory(start=days_ahead(5), program__title="Lain")
+
+    many, response = _catalogue_queries(client, q="excel")
+
+    assert many == alone
+    assert len(response.context["sessions"]) == CATALOGUE_PAGE
+    page = response.content.decode()
+    assert f"{CATALOGUE_PAGE + 3} sesi ditemukan." in page
+    assert "?q=excel&amp;page=2" in page
+    rest = client.get(reverse("training:catalogue"), {"q": "excel", "page": "2"})
+    assert len(rest.context["sessions"]) == 3
+    assert all(s.program.title == "Excel dasar" for s in rest.context["sessions"])
+    # A page past the end shows the last one, never an error.
+    assert client.get(reverse("training:catalogue"), {"page": "99"}).status_code == 200

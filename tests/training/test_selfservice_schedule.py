@@ -250,3 +250,43 @@ def test_feed_marks_a_request_awaiting_approval_tentative(client, person):
         "Disetujui": "CONFIRMED",
         "Menunggu atasan": "TENTATIVE",
     }
+
+
+def _schedule(client, **query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("training:schedule"), query)
+    assert response.status_code == 200
+    return len(queries.captured_queries), response
+
+
+def test_schedule_folds_past_days_pages_entries_and_puts_the_feed_card_first(
+    client, person, pinned_clock
+):
+    from tests.conftest import PINNED_NOW
+    from training.selfservice.views import UPCOMING_ENTRIES_PAGE
+
+    pinned_clock.move_to(PINNED_NOW + datetime.timedelta(days=2))  # a Wednesday
+    ScheduleEntryFactory(civil_servant=person, start=days_ahead(1, 7))
+    alone, _ = _schedule(client)
+    for day in range(2, UPCOMING_ENTRIES_PAGE + 4):
+        ScheduleEntryFactory(civil_servant=person, start=days_ahead(day, 7))
+
+    many, response = _schedule(client)
+
+    assert many == alone
+    page = response.content.decode()
+    assert len(response.context["entries_page"]) == UPCOMING_ENTRIES_PAGE
+    assert "?page=2" in page
+    # The feed card comes before the long list of entries, and the header links to it.
+    assert 'href="#kalender"' in page
+    assert page.index('id="kalender"') < page.index('id="entries"')
+    # On a Wednesday, Monday and Tuesday fold away; the rest of the week stays open.
+    assert response.context["past_days"] == 2
+    assert page.index('id="past-days"') < page.index('id="week"')
+    second = client.get(reverse("training:schedule"), {"page": "2"})
+    assert len(second.context["entries_page"]) == 3
+    earlier = client.get(reverse("training:schedule"), {"minggu": "2020-01-06"})
+    assert earlier.context["past_days"] == 0

@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from districts.nip import normalize_nip
 from districts.scoping import Scope
@@ -66,12 +67,28 @@ def sessions(scope: Scope, *, filters: dict) -> QuerySet:
 
 
 def with_counts(queryset: QuerySet) -> QuerySet:
-    """Annotate sessions with ``seats_taken`` and ``waitlist_length``."""
+    """Annotate sessions with ``seats_taken`` and ``waitlist_length``.
+
+    Each count is a subquery per session row, not a GROUP BY over the join with
+    enrolments: PostgreSQL then counts only the rows of the page (it evaluates
+    the subqueries after ORDER BY ... LIMIT), and a paginator's COUNT leaves
+    them out. Grouped, the administrator's first page of upcoming sessions at
+    province scale aggregated every session's enrolments first (5.3 s).
+    """
+
+    def counted(statuses) -> Coalesce:
+        rows = (
+            Enrollment.objects.filter(session=OuterRef("pk"), status__in=statuses)
+            .order_by()
+            .values("session")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return Coalesce(Subquery(rows), 0)
+
     return queryset.annotate(
-        seats_taken=Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING)),
-        waitlist_length=Count(
-            "enrollments", filter=Q(enrollments__status=Enrollment.Status.WAITLISTED)
-        ),
+        seats_taken=counted(Enrollment.SEAT_HOLDING),
+        waitlist_length=counted([Enrollment.Status.WAITLISTED]),
     )
 
 

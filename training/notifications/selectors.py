@@ -60,7 +60,7 @@ def open_conflict(*, enrollment: Enrollment, fingerprint: str, now: datetime.dat
     return None
 
 
-def notifications(*, scope: Scope, limit: int = 100):
+def notifications(*, scope: Scope, limit: int | None = 100):
     return scope.filter(Notification.objects.all()).order_by("-created_at", "-pk")[:limit]
 
 

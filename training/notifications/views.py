@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +17,8 @@ from ..models import Enrollment, Notification
 from ..services.switching import switch_options
 from . import selectors, services
 from .forms import ResolveForm
+
+PAGE = 25  # rows a page of the team's clashes and of the notifications
 
 
 def _self_scope(request):
@@ -47,7 +50,8 @@ def team(request):
     if not is_supervisor(scope.person_id):
         raise Http404
     rows = selectors.team_conflicts(scope=scope.as_supervisor(), now=timezone.now())
-    return render(request, "training/conflicts/team.html", {"rows": rows})
+    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
+    return render(request, "training/conflicts/team.html", {"rows": page, "page": page})
 
 
 @login_required
@@ -130,8 +134,9 @@ def resolve(request, pk: int, fingerprint: str):
 @login_required
 def notifications(request):
     scope = _self_scope(request)
-    items = selectors.notifications(scope=scope)
-    return render(request, "training/conflicts/notifications.html", {"items": items})
+    items = selectors.notifications(scope=scope, limit=None)
+    page = Paginator(items, PAGE).get_page(request.GET.get("page"))
+    return render(request, "training/conflicts/notifications.html", {"items": page, "page": page})
 
 
 @login_required

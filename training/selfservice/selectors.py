@@ -52,10 +52,10 @@ def _own(scope: Scope, queryset: QuerySet) -> QuerySet:
     return scope.as_self().filter(queryset)
 
 
-def catalogue(
+def catalogue_sessions(
     person: CivilServant, *, scope: Scope, now: datetime.datetime, filters: CatalogueFilters
-) -> list[TrainingSession]:
-    """Return the upcoming sessions open to the person, filtered, each with ``clashes`` set."""
+) -> QuerySet:
+    """Return the queryset of the catalogue (for a paginator); see :func:`with_card_state`."""
     sessions = sessions_open_to(person).filter(start__gt=now)
     if filters.q:
         sessions = sessions.filter(program__title__icontains=filters.q)
@@ -73,9 +73,12 @@ def catalogue(
         scope, Enrollment.objects.filter(session=OuterRef("pk"), status__in=Enrollment.ACTIVE)
     )
     # The person's own state (enrolled, awaiting approval, waitlisted) for the card's badge.
-    sessions = list(
-        sessions.annotate(my_status=Subquery(mine.values("status")[:1])).order_by("start", "pk")
-    )
+    return sessions.annotate(my_status=Subquery(mine.values("status")[:1])).order_by("start", "pk")
+
+
+def with_card_state(person: CivilServant, sessions) -> list[TrainingSession]:
+    """Return ``sessions`` (one page) as a list, each with ``seats_left`` and ``clashes``."""
+    sessions = list(sessions)
     clashing = conflicts.clashing_session_ids(
         person_id=person.pk, session_ids=[s.pk for s in sessions]
     )

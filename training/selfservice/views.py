@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +30,9 @@ from . import selectors, services
 from .certificate_pdf import render_certificate
 from .forms import CatalogueFilterForm, DecisionForm, FeedbackForm, ScheduleEntryForm, week_of
 
+CATALOGUE_PAGE = 24  # sessions a page: a multiple of the one, two and three cards a row
+UPCOMING_ENTRIES_PAGE = 10  # "Jadwal saya": upcoming entries a page
+
 
 def _person(request) -> CivilServant:
     return selectors.person_of(scope_for(request.user))
@@ -39,15 +43,17 @@ def catalogue(request):
     scope = scope_for(request.user)
     person = selectors.person_of(scope)
     form = CatalogueFilterForm(request.GET or None)
-    sessions = []
+    page, sessions = None, []
     if not form.is_bound or form.is_valid():  # a bad filter lists nothing, not everything
-        sessions = selectors.catalogue(
+        found = selectors.catalogue_sessions(
             person, scope=scope, now=timezone.now(), filters=form.filters()
         )
+        page = Paginator(found, CATALOGUE_PAGE).get_page(request.GET.get("page"))
+        sessions = selectors.with_card_state(person, page.object_list)
     return render(
         request,
         "training/selfservice/catalogue.html",
-        {"form": form, "sessions": sessions, "person": person},
+        {"form": form, "sessions": sessions, "page": page, "person": person},
     )
 
 
@@ -250,7 +256,12 @@ def schedule(request):
         "next_week": monday + datetime.timedelta(days=7),
         "feed_url": feed_url,
         "webcal_url": feed_url.replace("https://", "webcal://").replace("http://", "webcal://"),
-        "upcoming_entries": selectors.own_upcoming_entries(scope, now=timezone.now())[:50],
+        # This week's days already gone fold away (a week looked up on purpose stays open);
+        # the entries ahead come a page at a time.
+        "past_days": (today - monday).days if 0 <= (today - monday).days < 7 else 0,
+        "entries_page": Paginator(
+            selectors.own_upcoming_entries(scope, now=timezone.now()), UPCOMING_ENTRIES_PAGE
+        ).get_page(request.GET.get("page")),
     }
     return render(request, "training/selfservice/schedule.html", context)
 

@@ -43,15 +43,35 @@ def upcoming_enrollments(person: CivilServant, *, now: datetime.datetime, limit:
     )
 
 
-def district_overview(scope: Scope, *, now: datetime.datetime):
-    """Return per-district counts of people and upcoming published sessions."""
-    people = Count("civil_servants", filter=Q(civil_servants__is_active=True), distinct=True)
-    upcoming = Count(
-        "sessions",
-        filter=Q(sessions__start__gte=now, sessions__status=TrainingSession.Status.PUBLISHED),
-        distinct=True,
+def district_overview(scope: Scope, *, now: datetime.datetime) -> list:
+    """Return the scope's districts, each with ``people`` and ``upcoming_sessions`` counts.
+
+    Three queries whatever the size: the districts, then one GROUP BY of each
+    table. (Two ``Count(distinct=True)`` over two reverse joins in one query
+    multiplied people by sessions: 36 million rows for one district at
+    province scale, 98 s. A correlated count per district walked each
+    district's people by index: 0.3 s for the administrator's 14 districts.)
+    """
+    districts = list(scope.districts().order_by("name"))
+    ids = [district.pk for district in districts]
+    people = dict(
+        CivilServant.objects.filter(district_id__in=ids, is_active=True)
+        .order_by()
+        .values_list("district_id")
+        .annotate(total=Count("pk"))
     )
-    return scope.districts().annotate(people=people, upcoming_sessions=upcoming).order_by("name")
+    upcoming = dict(
+        TrainingSession.objects.filter(
+            district_id__in=ids, start__gte=now, status=TrainingSession.Status.PUBLISHED
+        )
+        .order_by()
+        .values_list("district_id")
+        .annotate(total=Count("pk"))
+    )
+    for district in districts:
+        district.people = people.get(district.pk, 0)
+        district.upcoming_sessions = upcoming.get(district.pk, 0)
+    return districts
 
 
 def subtree_summary(supervisor: CivilServant) -> dict:

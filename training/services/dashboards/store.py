@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection
 
-from .access import ADMIN, HR, Viewer
+from .access import ADMIN, HR, SUPERVISOR, Viewer
 
 REFRESH_SECONDS = 5 * 60
 MAX_AGE = datetime.timedelta(minutes=30)
@@ -44,12 +44,18 @@ def conflicts_key() -> str:
 
 
 def snapshot_key(viewer: Viewer, year: int) -> str | None:
-    """Return the cache key of the viewer's unfiltered dashboard, None for supervisors."""
+    """Return the cache key of the viewer's unfiltered dashboard.
+
+    A supervisor's is kept only when their line is large (see ``summary``);
+    for the others the key finds nothing and the page computes live.
+    """
     if viewer.role == ADMIN:
         return f"{_prefix()}:admin:{year}"
     if viewer.role == HR:
         districts = "-".join(str(pk) for pk in sorted(viewer.scope.hr_district_ids))
         return f"{_prefix()}:hr:{districts}:{year}"
+    if viewer.role == SUPERVISOR and viewer.scope.person_id is not None:
+        return f"{_prefix()}:supervisor:{viewer.scope.person_id}:{year}"
     return None
 
 

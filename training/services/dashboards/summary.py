@@ -6,7 +6,9 @@ the refresh task (beat, every few minutes) so that a page never blocks on them:
 - the open conflicts of the whole province in the scan window, as compact
   ``(person_id, session_id)`` pairs; each viewer keeps their own people's;
 - the query results behind the unfiltered dashboard of the current year for
-  administrators (everything) and for the HR staff of each district.
+  administrators (everything), for the HR staff of each district, and for each
+  supervisor with at least ``DASHBOARD_SUMMARY_MIN_TEAM`` people below them (a
+  sekda's 10,000 took 21 s live at province scale; a line of 500 stays live).
 
 A page uses a summary only while it is younger than ``MAX_AGE``, says on the
 page how old it is, and otherwise computes live.
@@ -16,12 +18,13 @@ import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 
 from districts.localtime import local_year
 from districts.models import District
 from districts.scoping import Scope
 
-from .access import ADMIN, HR, Viewer
+from .access import ADMIN, HR, SUPERVISOR, Viewer
 from .dashboard import Dashboard
 from .filters import Criteria
 from .sessions import live_conflict_pairs
@@ -37,6 +40,33 @@ def refresh_conflicts(*, now: datetime.datetime) -> ConflictPairs:
     return value
 
 
+# Every (person, someone above them) pair, walked up the reporting lines; UNION
+# stops at a cycle. Counted per supervisor: the people in each line.
+LARGE_LINES_SQL = """
+WITH RECURSIVE chain(person, above) AS (
+    SELECT id, supervisor_id FROM districts_civilservant WHERE supervisor_id IS NOT NULL
+    UNION
+    SELECT chain.person, boss.supervisor_id
+    FROM chain JOIN districts_civilservant boss ON boss.id = chain.above
+    WHERE boss.supervisor_id IS NOT NULL
+)
+SELECT chain.above, d.time_zone
+FROM chain
+JOIN districts_civilservant s ON s.id = chain.above
+JOIN districts_district d ON d.id = s.district_id
+GROUP BY chain.above, d.time_zone
+HAVING COUNT(*) >= %s
+ORDER BY chain.above
+"""
+
+
+def large_lines(minimum: int) -> list[tuple[int, str]]:
+    """Return (supervisor id, their district's zone) for lines of ``minimum`` people or more."""
+    with connection.cursor() as cursor:
+        cursor.execute(LARGE_LINES_SQL, [minimum])
+        return list(cursor.fetchall())
+
+
 def _viewers() -> list[tuple[Viewer, str]]:
     """Return the viewers whose dashboards are kept, each with the zone of its year."""
     admin = Viewer(
@@ -46,6 +76,9 @@ def _viewers() -> list[tuple[Viewer, str]]:
     for pk, zone in District.objects.order_by("pk").values_list("pk", "time_zone"):
         scope = Scope(hr_district_ids=frozenset({pk}), include_subtree=False, include_self=False)
         result.append((Viewer(role=HR, scope=scope, roles=()), zone))
+    for pk, zone in large_lines(settings.DASHBOARD_SUMMARY_MIN_TEAM):
+        scope = Scope(person_id=pk).as_supervisor()
+        result.append((Viewer(role=SUPERVISOR, scope=scope, roles=()), zone))
     return result
 
 
