@@ -15,7 +15,7 @@ from districts.models import CivilServant, District, ScheduleEntry
 from districts.scoping import Scope
 
 from ..models import CompletionRecord, Enrollment, TrainingSession
-from ..services import conflicts
+from ..services import conflicts, gaps
 from ..services.enrollment import seats_left, waitlist_position
 
 
@@ -79,9 +79,13 @@ def catalogue(
     clashing = conflicts.clashing_session_ids(
         person_id=person.pk, session_ids=[s.pk for s in sessions]
     )
+    recommended = gaps.recommended_program_ids(person, now=now)
     for session in sessions:
         session.seats_left = max(session.capacity - session.seats_taken, 0)
         session.clashes = session.pk in clashing
+        session.recommended = session.program_id in recommended
+    # "Recommended for you" first (sessions that close one of the person's gaps), soonest first.
+    sessions.sort(key=lambda session: not session.recommended)
     return sessions
 
 

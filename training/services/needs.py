@@ -142,3 +142,15 @@ def person_gaps(person_queryset: QuerySet, *, on: datetime.date) -> list[Compete
         competency for _p, _u, competency, met in need_rows(person_queryset, on=on) if not met
     ]
     return list(Competency.objects.filter(pk__in=lacking).order_by("name"))
+
+
+def person_gap_programs(person_queryset: QuerySet, *, on: datetime.date) -> dict[int, list[int]]:
+    """Return, per competency the person lacks, the ids of the programs that develop it."""
+    lacking = [
+        competency for _p, _u, competency, met in need_rows(person_queryset, on=on) if not met
+    ]
+    through = Competency.programs.through.objects.filter(competency_id__in=lacking)
+    result = {competency: [] for competency in lacking}
+    for competency, program in through.values_list("competency_id", "trainingprogram_id"):
+        result[competency].append(program)
+    return result

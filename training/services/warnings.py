@@ -36,6 +36,7 @@ class Kind(enum.StrEnum):
     INSTRUCTOR = "instructor"
     HOLIDAY = "holiday"
     WORKING_HOURS = "working_hours"
+    BUDGET = "budget"
 
 
 @dataclass(frozen=True)
