@@ -11,6 +11,32 @@ from ..models import Competency, CompetencyRequirement, IndividualNeed
 
 EDITABLE_FIELDS = ("name", "kind", "description", "validity_years", "is_active")
 
+# The competencies the portal's source articles name (data, in Indonesian); the
+# migration that added competencies seeded them for the places that existed then.
+STARTER_COMPETENCIES = [
+    ("Aplikasi e-government", "teknis", "Menggunakan aplikasi layanan pemerintahan elektronik."),
+    ("Aplikasi pengelolaan data", "teknis", "Mengelola dan menganalisis data dengan aplikasi."),
+    ("Manajemen waktu", "manajerial", "Merencanakan dan memprioritaskan pekerjaan."),
+    (
+        "Kualitas pelayanan publik",
+        "sosial_kultural",
+        "Standar dan mutu pelayanan kepada masyarakat.",
+    ),
+    ("Komunikasi publik", "sosial_kultural", "Menyampaikan informasi kepada masyarakat."),
+    ("Manajemen keuangan", "teknis", "Perencanaan, penatausahaan dan pelaporan keuangan."),
+    ("Kepemimpinan", "manajerial", "Memimpin tim dan perubahan."),
+    ("Protokol kesehatan", "teknis", "Menerapkan protokol kesehatan di tempat kerja."),
+    ("Penanganan pengaduan", "teknis", "Menangani pengaduan masyarakat dengan aplikasinya."),
+]
+
+
+def seed_starter_competencies(*, district) -> None:
+    """Give the district the nine starter competencies it does not have yet."""
+    for name, kind, description in STARTER_COMPETENCIES:
+        Competency.objects.get_or_create(
+            district=district, name=name, defaults={"kind": kind, "description": description}
+        )
+
 
 def save_competency(
     *,
