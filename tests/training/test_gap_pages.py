@@ -246,3 +246,16 @@ def test_hr_competency_unknown_nip_refused_at_field(hr_client, org):
 def test_hr_other_district_competency_edit_answers_404(hr_client, org):
     url = reverse("training:hr-competency-edit", args=[org["foreign"].pk])
     assert hr_client.get(url).status_code == 404
+
+
+def test_matrix_page_query_count_does_not_grow_with_units(
+    hr_client, org, django_assert_max_num_queries
+):
+    for number in range(5):
+        unit = WorkUnitFactory(district=org["home"], name=f"Seksi {number}")
+        CompetencyRequirement.objects.create(
+            competency=org["competency"], district=org["home"], work_unit=unit
+        )
+        CivilServantFactory(district=org["home"], work_unit=unit)
+    with django_assert_max_num_queries(20):
+        hr_client.get(reverse("training:gaps"))

@@ -39,9 +39,11 @@ def gap_matrix(request):
     context = {"viewer": viewer, "form": form, "on": on}
     if form.is_valid():
         filters = form.filters()
+        matrix = gaps.matrix(filters.apply(viewer.people()), on=on)
         context.update(
-            matrix=gaps.matrix(filters.apply(viewer.people()), on=on),
+            matrix=matrix,
             query=_query(viewer, filters),
+            many_districts=len({row["unit"].district_id for row in matrix.rows}) > 1,
         )
     status = 200 if form.is_valid() else 400
     return render(request, "training/dashboards/gaps.html", context, status=status)
