@@ -164,6 +164,7 @@ LOCALE_PATHS = [
         "pages",
         "documents",
         "emails",
+        "planning",
     )
 ]
 USE_I18N = True

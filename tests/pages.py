@@ -76,9 +76,13 @@ AUDIENCES = {
     "kepegawaian/": Audience((HR_A, HR_B, ADMIN), objects=(HR_A, ADMIN)),
     "dasbor/": Audience((HR_A, HR_B, SUPERVISOR, ADMIN)),
     "dasbor/pegawai/": Audience((), objects=(HR_A, SUPERVISOR, ADMIN)),
+    "dasbor/kompetensi/": Audience(
+        (HR_A, HR_B, SUPERVISOR, ADMIN), objects=(HR_A, SUPERVISOR, ADMIN)
+    ),
     "saya/": Audience(PEOPLE, objects=(ASN,)),
     "saya/sesi/": Audience(PEOPLE, objects=(ASN, SUPERVISOR, HR_A)),
     "saya/persetujuan/": Audience((SUPERVISOR,)),
+    "saya/rencana-tim/": Audience((SUPERVISOR,)),
     "bentrok/": Audience(PEOPLE, objects=(ASN,)),
     "bentrok/tim/": Audience((SUPERVISOR,)),
     "verifikasi/": Audience((PUBLIC,)),
@@ -100,6 +104,9 @@ SEGMENT_OBJECTS = {
     "bentrok": "enrollment",
     "notifikasi": "notification",
     "wilayah": "district",
+    "kompetensi": "competency",
+    "undangan": "invitation",
+    "rencana-tim": "plan",
 }
 
 # ... unless the segment after it names an action that needs an object in
@@ -291,7 +298,16 @@ def build_world(now: datetime.datetime | None = None) -> World:
     from django.utils import timezone
 
     from tests import factories as f
-    from training.models import Enrollment, ImportJob, Notification, TrainingSession
+    from training.models import (
+        Competency,
+        CompetencyRequirement,
+        DevelopmentPlan,
+        Enrollment,
+        ImportJob,
+        Invitation,
+        Notification,
+        TrainingSession,
+    )
 
     now = now or timezone.now()
     today = timezone.localtime(now, f.JAKARTA).date()
@@ -368,6 +384,19 @@ def build_world(now: datetime.datetime | None = None) -> World:
     job.file.save("pegawai.csv", ContentFile(b"NIP;Nama\n"), save=False)
     job.save()
 
+    competency = Competency.objects.get_or_create(
+        district=a, name="Kualitas pelayanan publik", defaults={"kind": "sosial_kultural"}
+    )[0]
+    competency.programs.add(program, approval)
+    CompetencyRequirement.objects.create(
+        competency=competency, district=a, work_unit=colleague.work_unit
+    )
+    invitation = Invitation.objects.create(
+        session=request.session, civil_servant=asn, invited_by=hr_a.user
+    )
+    plan = DevelopmentPlan.objects.create(civil_servant=asn, year=today.year, status="submitted")
+    plan.items.create(competency=competency, program=program, jp_planned=8)
+
     from training.services.conflicts import conflicts_for_person
 
     clash = next(
@@ -398,6 +427,9 @@ def build_world(now: datetime.datetime | None = None) -> World:
             "notification": notification,
             "import_job": job,
             "district": a,
+            "competency": competency,
+            "invitation": invitation,
+            "plan": plan,
         },
         values=_values(certificate, asn, clash.fingerprint),
     )
@@ -439,10 +471,13 @@ def world_from_database(district_slug: str, other_slug: str, now=None, asn_id=No
 
     from districts.models import CivilServant, District, ScheduleEntry
     from training.models import (
+        Competency,
         CompletionRecord,
+        DevelopmentPlan,
         Enrollment,
         ImportJob,
         Instructor,
+        Invitation,
         Notification,
         Venue,
     )
@@ -511,6 +546,12 @@ def world_from_database(district_slug: str, other_slug: str, now=None, asn_id=No
             "notification": first(Notification.objects.filter(recipient=asn), "notification"),
             "import_job": first(ImportJob.objects.filter(district=a), "import job"),
             "district": a,
+            "competency": first(Competency.objects.filter(district=a), "competency"),
+            "invitation": first(Invitation.objects.filter(civil_servant=asn), "invitation"),
+            "plan": first(
+                DevelopmentPlan.objects.filter(civil_servant__supervisor=asn.supervisor),
+                "development plan",
+            ),
         },
         values=_values(
             certificate,

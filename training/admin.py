@@ -159,3 +159,48 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["original_name", "kind", "district", "status", "total_rows", "created_at"]
     list_filter = ["kind", "status", "district"]
     search_fields = ["original_name"]
+
+
+@admin.register(models.Competency)
+class CompetencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "district", "kind", "validity_years", "is_active"]
+    list_filter = ["district", "kind", "is_active"]
+    search_fields = ["name"]
+    filter_horizontal = ["programs"]
+
+
+@admin.register(models.CompetencyRequirement)
+class CompetencyRequirementAdmin(admin.ModelAdmin):
+    list_display = ["competency", "district", "work_unit", "position_title"]
+    list_filter = ["district"]
+
+
+@admin.register(models.IndividualNeed)
+class IndividualNeedAdmin(admin.ModelAdmin):
+    list_display = ["competency", "civil_servant", "created_at"]
+    autocomplete_fields = ["civil_servant"]
+
+
+class PlanItemInline(admin.TabularInline):
+    model = models.PlanItem
+    extra = 0
+
+
+@admin.register(models.DevelopmentPlan)
+class DevelopmentPlanAdmin(admin.ModelAdmin):
+    list_display = ["civil_servant", "year", "status", "decided_at"]
+    list_filter = ["status", "year"]
+    search_fields = ["civil_servant__name", "civil_servant__nip"]
+    inlines = [PlanItemInline]
+
+
+@admin.register(models.Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["civil_servant", "session", "status", "created_at"]
+    list_filter = ["status"]
+
+
+@admin.register(models.BudgetCeiling)
+class BudgetCeilingAdmin(admin.ModelAdmin):
+    list_display = ["district", "year", "program", "competency", "amount"]
+    list_filter = ["district", "year"]

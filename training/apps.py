@@ -53,5 +53,15 @@ class TrainingConfig(AppConfig):
             district="enrollment__session__district",
             person="enrollment__civil_servant",
         )
+        scoping.register(models.Competency, district="district", person=None)
+        scoping.register(models.CompetencyRequirement, district="district", person=None)
+        scoping.register(
+            models.IndividualNeed, district="civil_servant__district", person="civil_servant"
+        )
+        scoping.register(
+            models.DevelopmentPlan, district="civil_servant__district", person="civil_servant"
+        )
+        scoping.register(models.Invitation, district="session__district", person="civil_servant")
+        scoping.register(models.BudgetCeiling, district="district", person=None)
         for package in REGISTERING_PACKAGES:
             import_all(package)

@@ -23,6 +23,8 @@ KINDS = {
     # training.services.session_notices
     "rescheduled",
     "sess_cancel",
+    # training.services.invitations
+    "invited",
 }
 
 

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import gaps, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("ekspor/<slug:key>.<slug:fmt>", views.export, name="dashboard-export"),
     path("pegawai/<int:pk>/", views.person, name="dashboard-person"),
+    path("kompetensi/", gaps.gap_matrix, name="gaps"),
+    path("kompetensi/unduh.<slug:fmt>", gaps.gap_export, name="gaps-export"),
+    path("kompetensi/<int:competency_pk>/", gaps.gap_cell, name="gap-cell"),
 ]

@@ -25,6 +25,7 @@ from districts.scoping import HR_GROUP
 
 from .data import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_SHIFT_NOTE, DemoLogin
 from .people import PeopleBuilder
+from .planning import build_planning
 from .sessions import TrainingBuilder
 
 __all__ = [
@@ -66,6 +67,9 @@ class DemoBuilder(PeopleBuilder, TrainingBuilder):
                 )
             )
             self._build_district(district, holidays)
+            build_planning(
+                district=district, today=self.today, now=self._local(district, self.today, 12)
+            )
         # An administrator created before the demo (createsuperuser) keeps their password.
         if not self.user_model.objects.filter(username=ADMIN_USERNAME).exists():
             self.user_model.objects.create(

@@ -2,13 +2,31 @@
 
 from django.urls import path
 
-from .views import district, exports, imports, people, places, programs, roster, sessions
+from .views import (
+    budget,
+    competencies,
+    district,
+    exports,
+    imports,
+    invitations,
+    people,
+    places,
+    plans,
+    programs,
+    roster,
+    sessions,
+)
 
 urlpatterns = [
     path("program/", programs.program_list, name="hr-programs"),
     path("program/baru/", programs.program_create, name="hr-program-create"),
     path("program/<int:pk>/", programs.program_edit, name="hr-program-edit"),
     path("program/<int:pk>/hapus/", programs.program_retire, name="hr-program-retire"),
+    path("kompetensi/", competencies.competency_list, name="hr-competencies"),
+    path("kompetensi/baru/", competencies.competency_create, name="hr-competency-create"),
+    path("kompetensi/<int:pk>/", competencies.competency_edit, name="hr-competency-edit"),
+    path("rencana/", plans.plan_overview, name="hr-plans"),
+    path("anggaran/", budget.budget_overview, name="hr-budget"),
     path("tempat/", places.venue_list, name="hr-venues"),
     path("tempat/baru/", places.venue_create, name="hr-venue-create"),
     path("tempat/<int:pk>/", places.venue_edit, name="hr-venue-edit"),
@@ -33,6 +51,7 @@ urlpatterns = [
     path("sesi/<int:pk>/kehadiran/", roster.attendance, name="hr-attendance"),
     path("sesi/<int:pk>/kelulusan/", roster.completion, name="hr-completion"),
     path("sesi/<int:pk>/unduh.<slug:fmt>", exports.roster_export, name="hr-roster-export"),
+    path("sesi/<int:pk>/undang/", invitations.invite, name="hr-invite"),
     path("persetujuan/", roster.approvals, name="hr-approvals"),
     path("pegawai/", people.people_list, name="hr-people"),
     path("pegawai/<int:pk>/atur-sandi/", people.person_send_reset, name="hr-person-reset"),

@@ -5,23 +5,33 @@ the single ``models.py`` this package replaced.
 """
 
 from .audit import AuditEntry
+from .budget import BudgetCeiling
 from .catalogue import Instructor, TrainingProgram, Venue
+from .competencies import Competency, CompetencyRequirement, IndividualNeed
 from .enrolment import ConflictResolution, Enrollment, Feedback
 from .imports import ImportJob
 from .messages import Notification, Reminder
+from .plans import DevelopmentPlan, Invitation, PlanItem
 from .records import CertificateSequence, CompletionRecord
 from .sessions import TrainingSession
 
 __all__ = [
     "AuditEntry",
+    "BudgetCeiling",
     "CertificateSequence",
+    "Competency",
+    "CompetencyRequirement",
     "CompletionRecord",
+    "DevelopmentPlan",
     "ConflictResolution",
     "Enrollment",
     "Feedback",
     "ImportJob",
+    "IndividualNeed",
     "Instructor",
+    "Invitation",
     "Notification",
+    "PlanItem",
     "Reminder",
     "TrainingProgram",
     "TrainingSession",

@@ -1,12 +1,14 @@
 """The outbox (one row per message to send exactly once) and in-portal notifications."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import CivilServant
 
 from .enrolment import Enrollment
+from .plans import Invitation
 
 
 class Reminder(models.Model):
@@ -19,11 +21,22 @@ class Reminder(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("No longer needed")
 
+    # A message is about an enrolment, or (an invitation not yet answered) about an invitation.
     enrollment = models.ForeignKey(
         Enrollment,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="reminders",
         verbose_name=_("enrolment"),
+    )
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invitation"),
     )
     # A kind registered with the outbox by the feature that owns it
     # (training.messages.outbox.kind); no list of kinds here to keep in step.
@@ -51,11 +64,20 @@ class Reminder(models.Model):
             models.UniqueConstraint(
                 fields=["enrollment", "kind", "fingerprint"], name="reminder_once_per_key"
             ),
+            models.UniqueConstraint(
+                fields=["invitation", "kind", "fingerprint"],
+                condition=Q(invitation__isnull=False),
+                name="reminder_once_per_invitation_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(enrollment__isnull=False) | Q(invitation__isnull=False),
+                name="reminder_about_something",
+            ),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
-        return f"{self.kind} {self.enrollment_id} {self.status}"
+        return f"{self.kind} {self.enrollment_id or self.invitation_id} {self.status}"
 
 
 class Notification(models.Model):

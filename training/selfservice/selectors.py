@@ -8,14 +8,25 @@ import dataclasses
 import datetime
 import zoneinfo
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from districts.models import CivilServant, District, ScheduleEntry
 from districts.scoping import Scope
 
 from ..models import CompletionRecord, Enrollment, TrainingSession
-from ..services import conflicts
+from ..services import conflicts, gaps
 from ..services.enrollment import seats_left, waitlist_position
 
 
@@ -72,8 +83,18 @@ def catalogue_sessions(
     mine = _own(
         scope, Enrollment.objects.filter(session=OuterRef("pk"), status__in=Enrollment.ACTIVE)
     )
-    # The person's own state (enrolled, awaiting approval, waitlisted) for the card's badge.
-    return sessions.annotate(my_status=Subquery(mine.values("status")[:1])).order_by("start", "pk")
+    # "Recommended for you" first (sessions that close one of the person's gaps), soonest
+    # first, across pages; then the rest, soonest first.
+    recommended = gaps.recommended_program_ids(person, now=now)
+    return sessions.annotate(
+        # The person's own state (enrolled, awaiting approval, waitlisted) for the card's badge.
+        my_status=Subquery(mine.values("status")[:1]),
+        recommended=Case(
+            When(program_id__in=sorted(recommended), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    ).order_by("-recommended", "start", "pk")
 
 
 def with_card_state(person: CivilServant, sessions) -> list[TrainingSession]:

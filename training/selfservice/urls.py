@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import planning, views
 
 urlpatterns = [
     path("saya/katalog/", views.catalogue, name="catalogue"),
@@ -17,6 +17,12 @@ urlpatterns = [
     path("saya/jadwal/<int:pk>/ubah/", views.schedule_entry_form, name="schedule_edit"),
     path("saya/jadwal/<int:pk>/hapus/", views.schedule_entry_delete, name="schedule_delete"),
     path("saya/jadwal/kalender/reset/", views.reset_calendar_token, name="calendar_reset"),
+    path("saya/kompetensi/", planning.my_competencies, name="my_competencies"),
+    path("saya/undangan/<int:pk>/", planning.invitation, name="invitation"),
+    path("saya/rencana/", planning.my_plan, name="my_plan"),
+    path("saya/rencana-tim/", planning.team_plans, name="team_plans"),
+    path("saya/rencana-tim/<int:pk>/", planning.decide_plan, name="decide_plan"),
+    path("saya/rencana-tim/<int:pk>/calonkan/", planning.nominate, name="nominate"),
     path("saya/pelatihan/", views.my_training, name="my_training"),
     path("saya/sertifikat/<int:pk>/", views.certificate, name="certificate"),
     path("verifikasi/<uuid:code>/", views.verify_certificate, name="verify_certificate"),

@@ -33,14 +33,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Expression, F, IntegerField, Max, Min, QuerySet, Value
+from django.db.models import DateTimeField, Expression, F, IntegerField, Max, Min, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from districts.localtime import format_date, format_range
-from districts.models import District, Holiday, ScheduleEntry
+from districts.models import CivilServant, District, Holiday, ScheduleEntry
 
 from ..models import ConflictResolution, Enrollment, TrainingSession
 from .overlap import InvalidInterval, Overlap, find_overlaps, overlapping_pairs
@@ -167,12 +167,15 @@ class _Subjects:
     enrollment: Expression
     first: datetime.date
     last: datetime.date | None
+    session_id: Expression | None = None
 
     def values(self, *names: str) -> QuerySet:
         columns = {
             "s_enrollment": self.enrollment,
             "s_person": self.person,
-            "s_session": F(f"{self.session}id" if self.session else "pk"),
+            "s_session": self.session_id
+            if self.session_id is not None
+            else F(f"{self.session}id" if self.session else "pk"),
             "s_start": F(f"{self.session}start"),
             "s_end": F(f"{self.session}end"),
             "s_district": F(f"{self.session}district_id"),
@@ -474,3 +477,31 @@ def clashes_for_prospective(*, person_id: int, session_id: int) -> list[Conflict
 def clashing_session_ids(*, person_id: int, session_ids: Iterable[int]) -> set[int]:
     """Return which of ``session_ids`` clash with the person's schedule (catalogue cards)."""
     return {item.session_id for item in _prospective(person_id, session_ids)}
+
+
+def clashing_people(*, session_id: int, person_ids: Iterable[int]) -> set[int]:
+    """Return which of the people the session would clash with (one set-based query)."""
+    session = (
+        TrainingSession.objects.filter(pk=session_id).values("start", "end", "district_id").first()
+    )
+    ids = sorted(set(person_ids))
+    if session is None or not ids:
+        return set()
+    people = (
+        CivilServant.objects.filter(pk__in=ids)
+        .order_by()
+        .annotate(
+            start=Value(session["start"], output_field=DateTimeField()),
+            end=Value(session["end"], output_field=DateTimeField()),
+        )
+    )
+    subjects = _Subjects(
+        queryset=people,
+        session="",
+        person=F("pk"),
+        enrollment=_NO_ID,
+        first=days_around(session["start"], session["end"])[0],
+        last=days_around(session["start"], session["end"])[1],
+        session_id=Value(session_id, output_field=IntegerField()),
+    )
+    return {item.person_id for item in _conflicts(subjects)}

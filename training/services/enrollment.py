@@ -96,8 +96,12 @@ def enroll(
     now: datetime.datetime,
     by_hr: bool = False,
     confirm_clash: bool = False,
+    pre_approved: bool = False,
 ) -> Enrollment:
-    """Enrol ``person`` in ``session``: approved, requested or waitlisted."""
+    """Enrol ``person`` in ``session``: approved, requested or waitlisted.
+
+    ``pre_approved``: the supervisor nominated the person, so no approval is asked.
+    """
     if not person.is_active:
         raise EnrollmentError(_("This civil servant is no longer active."), "inactive")
     if not confirm_clash:
@@ -135,7 +139,7 @@ def enroll(
             enrollment.status = Enrollment.Status.WAITLISTED
             enrollment.waitlisted_at = now
         else:
-            enrollment.status = _admitted_status(session, person, by_hr=by_hr)
+            enrollment.status = _admitted_status(session, person, by_hr=by_hr or pre_approved)
         enrollment.full_clean()
         enrollment.save()
         _audit(enrollment, actor, _("%(who)s enrolled: %(status)s"))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from districts import localtime
 
 from ..models import AuditEntry, TrainingSession, Venue
-from . import audit, reminders, session_notices
+from . import audit, budget, reminders, session_notices
 from . import enrollment as enrollment_service
 from .warnings import Warning, session_warnings
 
@@ -25,8 +25,21 @@ class WarningsNeedReason(Exception):
         self.warnings = warnings
 
 
-def _check(*, district, intervals, venue, instructor, capacity, override_reason, exclude_ids=()):
-    """Lock the venue, refuse a venue clash, and return the warnings to override."""
+def _check(
+    *,
+    district,
+    intervals,
+    venue,
+    instructor,
+    capacity,
+    override_reason,
+    exclude_ids=(),
+    extra=(),
+):
+    """Lock the venue, refuse a venue clash, and return the warnings to override.
+
+    ``extra``: warnings found elsewhere (the budget's), overridden with the same reason.
+    """
     if venue is not None:
         # Serialises bookings of one venue, so two officers cannot both take a slot.
         Venue.objects.select_for_update().filter(pk=venue.pk).first()
@@ -38,7 +51,7 @@ def _check(*, district, intervals, venue, instructor, capacity, override_reason,
         exclude_ids=exclude_ids,
         capacity=capacity,
         venue_seats=venue.capacity if venue else None,
-    )
+    ) + list(extra)
     blocking = [warning.message for warning in found if warning.blocking]
     if blocking:
         raise ValidationError({"venue": blocking})
@@ -83,10 +96,13 @@ def schedule_sessions(
     enrollment_closes_at: datetime.datetime | None = None,
     override_reason: str = "",
     actor,
+    extra_warnings: list[Warning] = (),
 ) -> list[TrainingSession]:
     """Create a draft session of ``program`` at each interval (a series when several).
 
     The enrolment window is given for the first interval and moves with each later one.
+    ``extra_warnings`` (the budget's) need the override reason too; they go to the first
+    session's record.
     """
     intervals = sorted(intervals)
     series = uuid.uuid4() if len(intervals) > 1 else None
@@ -99,6 +115,7 @@ def schedule_sessions(
             instructor=instructor,
             capacity=capacity,
             override_reason=override_reason,
+            extra=extra_warnings,
         )
         first_start = intervals[0][0]
         for start, end in intervals:
@@ -137,6 +154,12 @@ def schedule_sessions(
     return created
 
 
+def _cost_terms(session: TrainingSession) -> tuple:
+    """Return what the session's cost and its budget year depend on."""
+    year = localtime.local_year(session.start, session.district.time_zone)
+    return (session.cost_amount, session.cost_basis, session.capacity, year)
+
+
 def _notify(session: TrainingSession, change: str) -> None:
     """Record the notices to everyone enrolled now; they are sent after the commit."""
     session_notices.record_session_change(session=session, change=change)
@@ -163,11 +186,24 @@ def update_session(
         session = TrainingSession.objects.select_for_update().get(pk=session.pk)
         old_start, old_end = session.start, session.end
         changed = any(getattr(session, name) != value for name, value in data.items())
+        old_cost = _cost_terms(session)
         for name, value in data.items():
             setattr(session, name, value)
         if changed:
             # Calendars replace an event only when its SEQUENCE grows.
             session.sequence += 1
+        extra = []
+        if _cost_terms(session) != old_cost:
+            extra = budget.ceiling_warnings(
+                district=session.district,
+                program_id=session.program_id,
+                intervals=[(session.start, session.end)],
+                cost_amount=session.cost_amount,
+                cost_basis=session.cost_basis,
+                capacity=session.capacity,
+                now=now,
+                exclude_ids=(session.pk,),
+            )
         found = _check(
             district=session.district,
             intervals=[(session.start, session.end)],
@@ -176,6 +212,7 @@ def update_session(
             capacity=session.capacity,
             override_reason=override_reason,
             exclude_ids=(session.pk,),
+            extra=extra,
         )
         if found:
             session.override_reason = override_reason.strip()

@@ -1,19 +1,37 @@
-"""Scheduling with the optional cost of each session (for the dashboards' budget)."""
+"""Scheduling with the optional cost of each session (for the budget and its ceilings)."""
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
 
 from ..models import TrainingSession
-from . import scheduling
+from . import budget, scheduling
 
 
 def schedule_with_cost(
-    *, cost_amount: Decimal | None, cost_basis: str, **schedule_args
+    *,
+    cost_amount: Decimal | None,
+    cost_basis: str,
+    now: datetime.datetime,
+    **schedule_args,
 ) -> list[TrainingSession]:
-    """Schedule like ``scheduling.schedule_sessions`` and give every new session the cost."""
+    """Schedule like ``scheduling.schedule_sessions`` and give every new session the cost.
+
+    A budget ceiling the new sessions would reach is one more warning to override.
+    """
+    program = schedule_args["program"]
+    extra = budget.ceiling_warnings(
+        district=program.district,
+        program_id=program.pk,
+        intervals=schedule_args["intervals"],
+        cost_amount=cost_amount,
+        cost_basis=cost_basis,
+        capacity=schedule_args["capacity"],
+        now=now,
+    )
     with transaction.atomic():
-        created = scheduling.schedule_sessions(**schedule_args)
+        created = scheduling.schedule_sessions(**schedule_args, extra_warnings=extra)
         if cost_amount is not None:
             for session in created:
                 session.cost_amount, session.cost_basis = cost_amount, cost_basis

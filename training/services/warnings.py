@@ -37,6 +37,7 @@ class Kind(enum.StrEnum):
     HOLIDAY = "holiday"
     WORKING_HOURS = "working_hours"
     SEATS = "seats"
+    BUDGET = "budget"
 
 
 @dataclass(frozen=True)

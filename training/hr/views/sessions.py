@@ -92,6 +92,7 @@ def session_create(request):
         data = form.cleaned_data
         try:
             created = session_costs.schedule_with_cost(
+                now=timezone.now(),
                 cost_amount=data["cost_amount"],
                 cost_basis=data["cost_basis"],
                 program=data["program"],

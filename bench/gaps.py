@@ -1,0 +1,187 @@
+"""Benchmark of the competency gap matrix (PostgreSQL), beside one hand-written SQL statement.
+
+On the dashboards' synthetic province (``bench/dashboards.py``: 10 districts of
+10,000 civil servants at full scale), adds 30 competencies per district, each
+program developing two, every work unit requiring six and the position
+"Pelaksana" two more; then prints for the gap matrix of one district (HR
+officer of bench-01) and of the whole dataset (administrator):
+
+- server time of the page ``/dasbor/kompetensi/`` (test client), median and p95;
+- its query count;
+- the same figures from one hand-written SQL statement, timed in the same run.
+
+    DATABASE_URL=postgres://... python bench/run.py gaps [--scale small] [--repeat 30]
+
+Target: p95 under 300 ms and within 2x of the hand-written statement.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asnportal.settings")
+
+COMPETENCIES, REQUIRED_PER_UNIT = 30, 6
+BASE_COMPETENCY = 50_000_000
+
+# The figures of the matrix in one statement, written by hand for comparison.
+HAND_WRITTEN = """
+WITH people AS (
+    SELECT id, work_unit_id, district_id, position_title FROM districts_civilservant
+    WHERE is_active AND (%(district)s::bigint IS NULL OR district_id = %(district)s)
+), needs AS (
+    SELECT p.id AS person_id, p.work_unit_id, r.competency_id FROM people p
+    JOIN training_competencyrequirement r ON r.work_unit_id = p.work_unit_id
+    UNION
+    SELECT p.id, p.work_unit_id, r.competency_id FROM people p
+    JOIN training_competencyrequirement r ON r.work_unit_id IS NULL
+     AND r.district_id = p.district_id AND r.position_title = p.position_title
+    UNION
+    SELECT p.id, p.work_unit_id, n.competency_id FROM people p
+    JOIN training_individualneed n ON n.civil_servant_id = p.id
+)
+SELECT n.work_unit_id, n.competency_id, COUNT(*),
+       COUNT(*) FILTER (WHERE NOT EXISTS (
+           SELECT 1 FROM training_completionrecord c
+           JOIN training_competency_programs d ON d.trainingprogram_id = c.program_id
+           WHERE c.civil_servant_id = n.person_id AND c.passed
+             AND d.competency_id = n.competency_id
+             AND (k.validity_years IS NULL
+                  OR c.completion_date >= CURRENT_DATE - make_interval(years => k.validity_years))
+       ))
+FROM needs n JOIN training_competency k ON k.id = n.competency_id AND k.is_active
+GROUP BY n.work_unit_id, n.competency_id
+"""
+
+
+def load_competencies(scale: dict, out=print) -> None:
+    """Add the competencies, what develops and requires them (once)."""
+    from django.db import connection, transaction
+
+    from bench.dashboards import BASE, PROGRAMS, UNITS
+    from training.models import Competency
+
+    if Competency.objects.filter(pk=BASE_COMPETENCY).exists():
+        out("Competencies already loaded.")
+        return
+    districts = scale["districts"]
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO training_competency (id, district_id, name, kind, description,
+                                             validity_years, is_active)
+            SELECT {BASE_COMPETENCY} + d * {COMPETENCIES} + k, {BASE["district"]} + d,
+                   'Kompetensi ' || k, 'teknis', '',
+                   CASE WHEN k % 5 = 0 THEN 3 END, true
+            FROM generate_series(0, {districts - 1}) d, generate_series(0, {COMPETENCIES - 1}) k;
+
+            INSERT INTO training_competency_programs (competency_id, trainingprogram_id)
+            SELECT {BASE_COMPETENCY} + d * {COMPETENCIES} + (p * 3 + e) % {COMPETENCIES},
+                   {BASE["program"]} + d * {PROGRAMS} + p
+            FROM generate_series(0, {districts - 1}) d, generate_series(0, {PROGRAMS - 1}) p,
+                 generate_series(0, 1) e;
+
+            INSERT INTO training_competencyrequirement (competency_id, district_id,
+                                                        work_unit_id, position_title)
+            SELECT {BASE_COMPETENCY} + d * {COMPETENCIES} + (u + e * 5) % {COMPETENCIES},
+                   {BASE["district"]} + d, {BASE["unit"]} + d * {UNITS} + u, ''
+            FROM generate_series(0, {districts - 1}) d, generate_series(0, {UNITS - 1}) u,
+                 generate_series(0, {REQUIRED_PER_UNIT - 1}) e;
+
+            INSERT INTO training_competencyrequirement (competency_id, district_id,
+                                                        work_unit_id, position_title)
+            SELECT {BASE_COMPETENCY} + d * {COMPETENCIES} + k, {BASE["district"]} + d,
+                   NULL, 'Pelaksana'
+            FROM generate_series(0, {districts - 1}) d, (VALUES (28), (29)) AS v(k);
+            """
+        )
+        cursor.execute("ANALYZE")
+    out(f"Competencies loaded in {time.perf_counter() - started:.1f} s.")
+
+
+def _time(call, repeat: int) -> tuple[float, float]:
+    from bench.dashboards import _percentile
+
+    for _warm in range(2):
+        call()
+    timings = []
+    for _index in range(repeat):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), _percentile(timings, 0.95)
+
+
+def measure(repeat: int, out=print) -> None:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.dashboards import MARKER
+    from districts.models import CivilServant, District
+
+    settings.DEBUG = False
+    district = District.objects.get(slug=MARKER)
+    users = get_user_model().objects
+    viewers = [
+        (f"HR officer of {district.name}", users.get(username="bench-hr"), "hr", district.pk),
+        ("administrator (all districts)", users.get(username="bench-admin"), "admin", None),
+    ]
+    out(
+        f"Scale: {CivilServant.objects.count():,} civil servants, "
+        f"{COMPETENCIES} competencies per district."
+    )
+    for label, user, role, district_id in viewers:
+        client = Client()
+        client.force_login(user)
+        url = f"/dasbor/kompetensi/?as={role}"
+
+        def page(client=client, url=url):
+            assert client.get(url).status_code == 200
+
+        median, p95 = _time(page, repeat)
+        with CaptureQueriesContext(connection) as queries:
+            page()
+
+        def hand_written(district_id=district_id):
+            with connection.cursor() as cursor:
+                cursor.execute(HAND_WRITTEN, {"district": district_id})
+                cursor.fetchall()
+
+        sql_median, sql_p95 = _time(hand_written, repeat)
+        out(
+            f"  {label:<34} page median {median:7.1f} ms  p95 {p95:7.1f} ms "
+            f"({len(queries.captured_queries)} queries) | hand-written SQL median "
+            f"{sql_median:7.1f} ms  p95 {sql_p95:7.1f} ms (1 query) | ratio p95 "
+            f"{p95 / sql_p95:4.1f}x"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench import dashboards, dataset
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(dashboards.SCALES), default="full")
+    parser.add_argument("--repeat", type=int, default=30)
+    args, _others = parser.parse_known_args(argv)
+    name = os.environ.get("BENCH_DASHBOARDS_DATABASE", f"asnportal_bench_dash_{args.scale}")
+    url = dataset.database_url(name)
+    dataset.ensure_database(url)
+    dataset.migrate(url)
+    dashboards._use_database(url)
+    print(f"Gap matrix benchmark ({args.scale} scale, database {name})")
+    dashboards.load(dashboards.SCALES[args.scale])
+    load_competencies(dashboards.SCALES[args.scale])
+    measure(args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

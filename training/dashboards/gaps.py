@@ -1,0 +1,104 @@
+"""Competency gap pages for HR (their districts) and supervisors (their subtree)."""
+
+import zoneinfo
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from training.models import Competency, TrainingSession
+from training.services import gaps
+from training.services.dashboards.access import HR, viewer_for
+from training.services.dashboards.filters import viewer_zone
+
+from . import exports
+from .gap_forms import GapFilterForm
+
+
+def _context(request):
+    viewer = viewer_for(request.user, request.GET.get("as") or None)
+    form = GapFilterForm(request.GET, viewer=viewer)
+    zone = viewer_zone(viewer.districts().values_list("time_zone", flat=True))
+    now = timezone.now()
+    on = timezone.localdate(now, timezone=zoneinfo.ZoneInfo(zone))
+    return viewer, form, now, on
+
+
+def _query(viewer, filters) -> str:
+    query = QueryDict(mutable=True)
+    query.update({"as": viewer.role, **filters.as_query()})
+    return query.urlencode()
+
+
+@login_required
+@require_GET
+def gap_matrix(request):
+    viewer, form, _now, on = _context(request)
+    context = {"viewer": viewer, "form": form, "on": on}
+    if form.is_valid():
+        filters = form.filters()
+        matrix = gaps.matrix(filters.apply(viewer.people()), on=on)
+        context.update(
+            matrix=matrix,
+            query=_query(viewer, filters),
+            many_districts=len({row["unit"].district_id for row in matrix.rows}) > 1,
+        )
+    status = 200 if form.is_valid() else 400
+    return render(request, "training/dashboards/gaps.html", context, status=status)
+
+
+@login_required
+@require_GET
+def gap_cell(request, competency_pk: int):
+    viewer, form, now, on = _context(request)
+    competency = get_object_or_404(
+        Competency.objects.filter(district__in=viewer.districts()), pk=competency_pk
+    )
+    if not form.is_valid():
+        raise Http404
+    filters = form.filters()
+    people = gaps.lacking_people(filters.apply(viewer.people()), on=on, competency=competency)
+    sessions = []
+    if viewer.role != "supervisor":
+        sessions = (
+            TrainingSession.objects.filter(
+                district_id=competency.district_id,
+                status=TrainingSession.Status.PUBLISHED,
+                program__competencies=competency,
+                start__gt=now,
+            )
+            .select_related("program", "district")
+            .order_by("start")
+        )
+    context = {
+        "viewer": viewer,
+        "form": form,
+        "competency": competency,
+        "people": people,
+        "sessions": sessions,
+        "can_invite": viewer.role == HR or viewer.role == "admin",
+        "query": _query(viewer, filters),
+        "on": on,
+    }
+    return render(request, "training/dashboards/gap_cell.html", context)
+
+
+@login_required
+@require_GET
+def gap_export(request, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    viewer, form, _now, on = _context(request)
+    if not form.is_valid():
+        raise Http404
+    table = gaps.matrix(form.filters().apply(viewer.people()), on=on).table()
+    if fmt == "csv":
+        return exports.csv_response(table, year=on.year)
+    about = [
+        (str(form.fields[name].label), str(value))
+        for name, value in form.cleaned_data.items()
+        if value
+    ]
+    return exports.xlsx_response(table, year=on.year, about=about)
