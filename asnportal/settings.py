@@ -155,7 +155,7 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 # Django merges them. Source strings are English, the catalogues Indonesian.
 LOCALE_PATHS = [
     BASE_DIR / "locale" / area
-    for area in ("core", "hr", "self_service", "conflicts", "dashboards", "pages")
+    for area in ("core", "hr", "self_service", "conflicts", "dashboards", "pages", "learning")
 ]
 USE_I18N = True
 USE_TZ = True
@@ -239,6 +239,20 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 MINUTES_PER_JP = env.int("MINUTES_PER_JP", default=45)
 PNS_YEARLY_TARGET_JP = env.int("PNS_YEARLY_TARGET_JP", default=20)
 PPPK_YEARLY_CAP_JP = env.int("PPPK_YEARLY_CAP_JP", default=24)
+# Outside learning: the largest certificate accepted, and the JP of a nonklasikal
+# form where the district has not set its own (unit, JP per unit).
+OUTSIDE_LEARNING_EVIDENCE_MAX_BYTES = env.int(
+    "OUTSIDE_LEARNING_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024
+)
+OUTSIDE_LEARNING_JP_DEFAULTS = {
+    "e_learning": ("hour", "1.33"),
+    "coaching": ("hour", "1.33"),
+    "mentoring": ("hour", "1.33"),
+    "internship": ("day", "8"),
+    "benchmarking": ("day", "8"),
+    "community": ("hour", "1"),
+    "self_study": ("hour", "1"),
+}
 CONFLICT_SCAN_DAYS = env.int("CONFLICT_SCAN_DAYS", default=14)
 ESCALATION_DAYS_BEFORE = env.int("ESCALATION_DAYS_BEFORE", default=3)
 # The supervisor is told only when the person's clash reminder went out this long ago.

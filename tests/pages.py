@@ -82,6 +82,8 @@ AUDIENCES = {
     "bentrok/": Audience(PEOPLE, objects=(ASN,)),
     "bentrok/tim/": Audience((SUPERVISOR,)),
     "verifikasi/": Audience((PUBLIC,)),
+    # Outside learning: the claims to verify (each user's own list), one claim and its evidence.
+    "belajar-mandiri/": Audience(SIGNED_IN, objects=(ASN, SUPERVISOR, HR_A, ADMIN)),
     "kalender/": Audience((PUBLIC,)),
 }
 
@@ -99,6 +101,7 @@ SEGMENT_OBJECTS = {
     "pegawai": "person",
     "bentrok": "enrollment",
     "notifikasi": "notification",
+    "belajar-mandiri": "outside_learning",
 }
 
 # ... unless the segment after it names an action that needs an object in
@@ -290,7 +293,14 @@ def build_world(now: datetime.datetime | None = None) -> World:
     from django.utils import timezone
 
     from tests import factories as f
-    from training.models import Enrollment, ImportJob, Notification, TrainingSession
+    from training.models import (
+        Enrollment,
+        ImportJob,
+        Institution,
+        Notification,
+        OutsideLearning,
+        TrainingSession,
+    )
 
     now = now or timezone.now()
     today = timezone.localtime(now, f.JAKARTA).date()
@@ -367,6 +377,23 @@ def build_world(now: datetime.datetime | None = None) -> World:
     job.file.save("pegawai.csv", ContentFile(b"NIP;Nama\n"), save=False)
     job.save()
 
+    claim = OutsideLearning(
+        civil_servant=asn,
+        district=a,
+        method="seminar",
+        title="Seminar Pelayanan Publik",
+        institution=Institution.objects.create(name="Universitas Airlangga"),
+        competency_kind="teknis",
+        start_date=past_day,
+        end_date=past_day,
+        hours=6,
+        jp_claimed=8,
+        evidence_type="application/pdf",
+        submitted_at=now,
+    )
+    claim.evidence.save("sertifikat.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    claim.save()
+
     from training.services.conflicts import conflicts_for_person
 
     clash = next(
@@ -396,6 +423,7 @@ def build_world(now: datetime.datetime | None = None) -> World:
             "person": asn,
             "notification": notification,
             "import_job": job,
+            "outside_learning": claim,
         },
         values=_values(certificate, asn, clash.fingerprint),
     )
@@ -442,6 +470,7 @@ def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
         ImportJob,
         Instructor,
         Notification,
+        OutsideLearning,
         Venue,
     )
 
@@ -507,6 +536,9 @@ def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
             "person": asn,
             "notification": first(Notification.objects.filter(recipient=asn), "notification"),
             "import_job": first(ImportJob.objects.filter(district=a), "import job"),
+            "outside_learning": first(
+                OutsideLearning.objects.filter(civil_servant=asn), "outside learning"
+            ),
         },
         values=_values(
             certificate,

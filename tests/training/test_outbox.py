@@ -22,6 +22,10 @@ KINDS = {
     # training.services.session_notices
     "rescheduled",
     "sess_cancel",
+    # training.services.learning
+    "ol_submitted",
+    "ol_verified",
+    "ol_returned",
 }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import exports, imports, people, places, programs, roster, sessions
+from .views import exports, imports, learning, people, places, programs, roster, sessions
 
 urlpatterns = [
     path("program/", programs.program_list, name="hr-programs"),
@@ -36,6 +36,7 @@ urlpatterns = [
     path("persetujuan/", roster.approvals, name="hr-approvals"),
     path("pegawai/", people.people_list, name="hr-people"),
     path("pegawai/<int:pk>/atur-sandi/", people.person_send_reset, name="hr-person-reset"),
+    path("belajar-mandiri/konversi/", learning.conversion, name="hr-learning-conversion"),
     path("impor/", imports.import_list, name="hr-imports"),
     path("impor/contoh/<slug:kind>.<slug:fmt>", imports.import_template, name="hr-import-template"),
     path("impor/<int:pk>/", imports.import_detail, name="hr-import"),

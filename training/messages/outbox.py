@@ -144,10 +144,14 @@ def record_and_queue(rows: list[Reminder], *, now: datetime.datetime | None = No
     record(rows)
     keys = defaultdict(set)
     for row in rows:
-        keys[(row.kind, row.fingerprint)].add(row.enrollment_id)
+        # A row is about an enrolment or, when it has none, about an outside-learning claim.
+        about = ("enrollment_id", row.enrollment_id)
+        if row.enrollment_id is None:
+            about = ("outside_learning_id", row.outside_learning_id)
+        keys[(row.kind, row.fingerprint, about[0])].add(about[1])
     match = Q()
-    for (kind_name, print_), enrollment_ids in keys.items():
-        match |= Q(kind=kind_name, fingerprint=print_, enrollment_id__in=enrollment_ids)
+    for (kind_name, print_, field), ids in keys.items():
+        match |= Q(kind=kind_name, fingerprint=print_, **{f"{field}__in": ids})
     ids = list(
         Reminder.objects.filter(match, status=Reminder.Status.PENDING, attempts=0)
         .order_by("pk")

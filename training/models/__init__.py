@@ -8,6 +8,7 @@ from .audit import AuditEntry
 from .catalogue import Instructor, TrainingProgram, Venue
 from .enrolment import ConflictResolution, Enrollment, Feedback
 from .imports import ImportJob
+from .learning import NONKLASIKAL_METHODS, Institution, JPConversion, OutsideLearning
 from .messages import Notification, Reminder
 from .records import CertificateSequence, CompletionRecord
 from .sessions import TrainingSession
@@ -20,6 +21,10 @@ __all__ = [
     "Enrollment",
     "Feedback",
     "ImportJob",
+    "Institution",
+    "JPConversion",
+    "NONKLASIKAL_METHODS",
+    "OutsideLearning",
     "Instructor",
     "Notification",
     "Reminder",

@@ -1,11 +1,13 @@
 """The outbox (one row per message to send exactly once) and in-portal notifications."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import CivilServant
 
 from .enrolment import Enrollment
+from .learning import OutsideLearning
 
 
 class Reminder(models.Model):
@@ -18,7 +20,13 @@ class Reminder(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("No longer needed")
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="reminders")
+    # A message is about an enrolment, or (outside learning) about a claim.
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    outside_learning = models.ForeignKey(
+        OutsideLearning, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # A kind registered with the outbox by the feature that owns it
     # (training.messages.outbox.kind); no list of kinds here to keep in step.
     kind = models.CharField(max_length=12)
@@ -39,11 +47,20 @@ class Reminder(models.Model):
             models.UniqueConstraint(
                 fields=["enrollment", "kind", "fingerprint"], name="reminder_once_per_key"
             ),
+            models.UniqueConstraint(
+                fields=["outside_learning", "kind", "fingerprint"],
+                condition=Q(outside_learning__isnull=False),
+                name="reminder_once_per_claim_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(enrollment__isnull=False) | Q(outside_learning__isnull=False),
+                name="reminder_about_something",
+            ),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
-        return f"{self.kind} {self.enrollment_id} {self.status}"
+        return f"{self.kind} {self.enrollment_id or self.outside_learning_id} {self.status}"
 
 
 class Notification(models.Model):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import learning_views, views
 
 urlpatterns = [
     path("saya/katalog/", views.catalogue, name="catalogue"),
@@ -18,6 +18,11 @@ urlpatterns = [
     path("saya/jadwal/<int:pk>/hapus/", views.schedule_entry_delete, name="schedule_delete"),
     path("saya/jadwal/kalender/reset/", views.reset_calendar_token, name="calendar_reset"),
     path("saya/pelatihan/", views.my_training, name="my_training"),
+    path("saya/belajar-mandiri/", learning_views.my_learning, name="my_learning"),
+    path("saya/belajar-mandiri/klaim/", learning_views.claim, name="learning_claim"),
+    path("belajar-mandiri/<int:pk>/bukti/", learning_views.evidence, name="learning_evidence"),
+    path("belajar-mandiri/verifikasi/", learning_views.verify_list, name="learning_verify_list"),
+    path("belajar-mandiri/<int:pk>/verifikasi/", learning_views.verify, name="learning_verify"),
     path("saya/sertifikat/<int:pk>/", views.certificate, name="certificate"),
     path("verifikasi/<uuid:code>/", views.verify_certificate, name="verify_certificate"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
