@@ -253,6 +253,12 @@ OUTSIDE_LEARNING_JP_DEFAULTS = {
     "community": ("hour", "1"),
     "self_study": ("hour", "1"),
 }
+# Evaluation level 3: months after completion the supervisor is asked, for how many
+# days a completion stays due (a completion older than that is not asked about),
+# and the days after which an unanswered request is reminded (once).
+BEHAVIOUR_DELAY_MONTHS = env.int("BEHAVIOUR_DELAY_MONTHS", default=3)
+BEHAVIOUR_WINDOW_DAYS = env.int("BEHAVIOUR_WINDOW_DAYS", default=60)
+BEHAVIOUR_REMINDER_DAYS = env.int("BEHAVIOUR_REMINDER_DAYS", default=14)
 CONFLICT_SCAN_DAYS = env.int("CONFLICT_SCAN_DAYS", default=14)
 ESCALATION_DAYS_BEFORE = env.int("ESCALATION_DAYS_BEFORE", default=3)
 # The supervisor is told only when the person's clash reminder went out this long ago.
@@ -262,6 +268,10 @@ REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=30)
 REMINDER_STALE_SECONDS = env.int("REMINDER_STALE_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE = {
+    "behaviour-evaluations": {
+        "task": "training.evaluation.request_behaviour_evaluations",
+        "schedule": 60 * 60,
+    },
     "scan-conflicts": {"task": "training.conflict_tasks.scan_conflicts", "schedule": 15 * 60},
     "sweep-reminders": {"task": "training.conflict_tasks.sweep_reminders", "schedule": 5 * 60},
     "refresh-dashboards": {

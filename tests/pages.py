@@ -76,9 +76,14 @@ AUDIENCES = {
     "kepegawaian/": Audience((HR_A, HR_B, ADMIN), objects=(HR_A, ADMIN)),
     "dasbor/": Audience((HR_A, HR_B, SUPERVISOR, ADMIN)),
     "dasbor/pegawai/": Audience((), objects=(HR_A, SUPERVISOR, ADMIN)),
+    # Evaluation reports: HR of the session's district, supervisors of its participants.
+    "dasbor/evaluasi/": Audience(
+        (HR_A, HR_B, SUPERVISOR, ADMIN), objects=(HR_A, SUPERVISOR, ADMIN)
+    ),
     "saya/": Audience(PEOPLE, objects=(ASN,)),
     "saya/sesi/": Audience(PEOPLE, objects=(ASN, SUPERVISOR, HR_A)),
     "saya/persetujuan/": Audience((SUPERVISOR,)),
+    "saya/evaluasi-perilaku/": Audience((SUPERVISOR,), objects=(SUPERVISOR,)),
     "bentrok/": Audience(PEOPLE, objects=(ASN,)),
     "bentrok/tim/": Audience((SUPERVISOR,)),
     "verifikasi/": Audience((PUBLIC,)),
@@ -102,6 +107,7 @@ SEGMENT_OBJECTS = {
     "bentrok": "enrollment",
     "notifikasi": "notification",
     "belajar-mandiri": "outside_learning",
+    "evaluasi-perilaku": "behaviour_evaluation",
 }
 
 # ... unless the segment after it names an action that needs an object in
@@ -294,6 +300,7 @@ def build_world(now: datetime.datetime | None = None) -> World:
 
     from tests import factories as f
     from training.models import (
+        BehaviourEvaluation,
         Enrollment,
         ImportJob,
         Institution,
@@ -377,6 +384,9 @@ def build_world(now: datetime.datetime | None = None) -> World:
     job.file.save("pegawai.csv", ContentFile(b"NIP;Nama\n"), save=False)
     job.save()
 
+    follow_up = BehaviourEvaluation.objects.create(
+        completion=certificate, enrollment=attended, rater=boss, requested_at=now
+    )
     claim = OutsideLearning(
         civil_servant=asn,
         district=a,
@@ -424,6 +434,7 @@ def build_world(now: datetime.datetime | None = None) -> World:
             "notification": notification,
             "import_job": job,
             "outside_learning": claim,
+            "behaviour_evaluation": follow_up,
         },
         values=_values(certificate, asn, clash.fingerprint),
     )
@@ -447,6 +458,7 @@ def _values(certificate, person, fingerprint: str) -> dict:
         "fmt": ["csv", "xlsx"],
         "kind": ["personnel", "schedule"],
         "key": [key for key in TABLE_KEYS if key != "budget"],
+        "evaluation-export.key": ["programs", "instructors"],
         "action": sorted(ACTIONS)[:1],
     }
 
@@ -465,6 +477,7 @@ def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
 
     from districts.models import CivilServant, District, ScheduleEntry
     from training.models import (
+        BehaviourEvaluation,
         CompletionRecord,
         Enrollment,
         ImportJob,
@@ -538,6 +551,10 @@ def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
             "import_job": first(ImportJob.objects.filter(district=a), "import job"),
             "outside_learning": first(
                 OutsideLearning.objects.filter(civil_servant=asn), "outside learning"
+            ),
+            "behaviour_evaluation": first(
+                BehaviourEvaluation.objects.filter(rater=asn.supervisor, answered_at__isnull=True),
+                "unanswered follow-up of the supervisor",
             ),
         },
         values=_values(

@@ -26,6 +26,9 @@ KINDS = {
     "ol_submitted",
     "ol_verified",
     "ol_returned",
+    # training.services.evaluation
+    "l3_request",
+    "l3_remind",
 }
 
 

@@ -1,4 +1,4 @@
-"""Demo outside learning: claims in every state, for the demo ASN and a few colleagues.
+"""Demo outside learning and evaluation: claims in every state; L1–L3 data.
 
 Built after the people and the calendar, from their data only (people ordered
 by NIP, dates counted back from the day of seeding), so it is the same on
@@ -8,13 +8,25 @@ no email.
 
 import datetime
 import io
+import random
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
 from districts.models import CivilServant, District
 
-from ..models import CompletionRecord, Institution, OutsideLearning
+from ..models import (
+    BehaviourEvaluation,
+    CompletionRecord,
+    Enrollment,
+    Feedback,
+    Institution,
+    LearningScore,
+    OutsideLearning,
+    TrainingSession,
+)
+from ..services import evaluation
 from .data import DEMO_SHIFT_NOTE, UNIVERSITIES
 
 # title, method, organiser (None: the district's university), competency kind,
@@ -144,3 +156,93 @@ def _claim(district, person, row, today) -> OutsideLearning:
 
 def _noon(district, day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(12), tzinfo=district.tzinfo)
+
+
+COMMENTS = [
+    "Materinya langsung bisa dipakai di loket.",
+    "Narasumber menjelaskan dengan contoh nyata.",
+    "Waktunya terlalu singkat untuk praktik.",
+    "Ruangan agak panas siang hari.",
+    "Perlu modul cetak untuk dibawa pulang.",
+]
+
+
+def build_evaluation(*, today: datetime.date) -> None:
+    """Give the past sessions feedback (L1), test scores (L2) and supervisors' follow-ups (L3).
+
+    Each district's numbers come from a generator seeded by its name. A
+    completion older than the L3 delay was asked about three months after it;
+    every other one of those is answered, the rest await their supervisor.
+    """
+    for district in District.objects.order_by("name"):
+        rng = random.Random(f"asn-demo:evaluation:{district.slug}")
+        sessions = TrainingSession.objects.filter(
+            district=district, status=TrainingSession.Status.COMPLETED
+        ).order_by("start")
+        feedback, scores = [], []
+        for index, session in enumerate(sessions):
+            attended = list(
+                session.enrollments.filter(status__in=evaluation.ATTENDED).order_by("pk")
+            )
+            for enrollment in attended:
+                if rng.random() < 0.8:
+                    base = rng.randint(3, 5)
+                    feedback.append(
+                        Feedback(
+                            enrollment=enrollment,
+                            rating_content=base,
+                            rating_instructor=min(5, base + rng.randint(0, 1)),
+                            rating_venue=rng.randint(2, 5),
+                            rating_usefulness=base,
+                            comment=rng.choice(COMMENTS) if rng.random() < 0.4 else "",
+                        )
+                    )
+                if index < 3:
+                    pre = rng.randint(40, 70)
+                    scores.append(
+                        LearningScore(
+                            enrollment=enrollment,
+                            pre_score=pre,
+                            post_score=min(100, pre + rng.randint(5, 30)),
+                        )
+                    )
+        Feedback.objects.bulk_create(feedback, ignore_conflicts=True)
+        LearningScore.objects.bulk_create(scores, ignore_conflicts=True)
+        _follow_ups(district, rng, today)
+
+
+def _follow_ups(district, rng, today) -> None:
+    latest = evaluation.months_before(today, settings.BEHAVIOUR_DELAY_MONTHS)
+    completions = CompletionRecord.objects.filter(
+        district=district, passed=True, session__isnull=False, completion_date__lte=latest
+    ).select_related("civil_servant", "session")
+    enrollments = {
+        (row.civil_servant_id, row.session_id): row
+        for row in Enrollment.objects.filter(
+            session__district=district, status__in=evaluation.ATTENDED
+        )
+    }
+    rows = []
+    for number, completion in enumerate(completions.order_by("pk")):
+        enrollment = enrollments.get((completion.civil_servant_id, completion.session_id))
+        supervisor = completion.civil_servant.supervisor_id
+        if enrollment is None or supervisor is None:
+            continue
+        asked = _noon(
+            district,
+            completion.completion_date + (today - latest),
+        )
+        answered = number % 2 == 0
+        rows.append(
+            BehaviourEvaluation(
+                completion=completion,
+                enrollment=enrollment,
+                rater_id=supervisor,
+                requested_at=asked,
+                answered_at=asked + datetime.timedelta(days=4) if answered else None,
+                applies=rng.randint(3, 5) if answered else None,
+                improved=rng.randint(3, 5) if answered else None,
+                shares=rng.randint(2, 5) if answered else None,
+            )
+        )
+    BehaviourEvaluation.objects.bulk_create(rows, ignore_conflicts=True)

@@ -7,6 +7,7 @@ the single ``models.py`` this package replaced.
 from .audit import AuditEntry
 from .catalogue import Instructor, TrainingProgram, Venue
 from .enrolment import ConflictResolution, Enrollment, Feedback
+from .evaluation import BehaviourEvaluation, LearningScore
 from .imports import ImportJob
 from .learning import NONKLASIKAL_METHODS, Institution, JPConversion, OutsideLearning
 from .messages import Notification, Reminder
@@ -15,6 +16,7 @@ from .sessions import TrainingSession
 
 __all__ = [
     "AuditEntry",
+    "BehaviourEvaluation",
     "CertificateSequence",
     "CompletionRecord",
     "ConflictResolution",
@@ -28,6 +30,7 @@ __all__ = [
     "Instructor",
     "Notification",
     "Reminder",
+    "LearningScore",
     "TrainingProgram",
     "TrainingSession",
     "Venue",
