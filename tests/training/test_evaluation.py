@@ -282,3 +282,29 @@ def test_l3_beat_task_is_scheduled_by_name():
     assert evaluation.REQUEST_TASK in names
     app.loader.import_default_modules()
     assert evaluation.REQUEST_TASK in app.tasks
+
+
+def test_hr_enters_pre_and_post_test_scores(client, course):
+    first, second = course["enrollments"][:2]
+    url = reverse("training:hr-test-scores", args=[course["session"].pk])
+    client.force_login(hr_officer(district("plaju")).user)
+    assert client.get(url).status_code == 404
+    client.force_login(course["hr"].user)
+
+    bad = client.post(url, {f"pre_{first.pk}": "50", f"post_{first.pk}": "120"})
+    assert bad.status_code == 200 and f"post_{first.pk}" in bad.context["form"].errors
+    assert not LearningScore.objects.exists()
+    response = client.post(
+        url,
+        {
+            f"pre_{first.pk}": "50",
+            f"post_{first.pk}": "80",
+            f"pre_{second.pk}": "60",
+            f"post_{second.pk}": "70.5",
+        },
+    )
+
+    assert response.status_code == 302
+    gain = evaluation.learning_gain(course["session"].enrollments.all())
+    assert (gain["count"], gain["pre"], gain["post"], gain["gain"]) == (2, 55.0, 75.2, 20.2)
+    assert LearningScore.objects.count() == 2

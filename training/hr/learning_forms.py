@@ -17,7 +17,10 @@ class ConversionForm(forms.Form):
         for method in NONKLASIKAL_METHODS:
             unit, value = table[method.value]
             self.fields[f"{method.value}_unit"] = forms.ChoiceField(
-                label=_("Unit"), choices=JPConversion.Unit.choices, initial=unit
+                label=_("Unit"),
+                choices=JPConversion.Unit.choices,
+                initial=unit,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
             self.fields[f"{method.value}_jp"] = forms.DecimalField(
                 label=_("JP"),
@@ -39,3 +42,42 @@ class ConversionForm(forms.Form):
             )
             for method in NONKLASIKAL_METHODS
         ]
+
+
+class ScoresForm(forms.Form):
+    """Pre-test and post-test scores (0–100) of a session's participants (level 2)."""
+
+    def __init__(self, *args, enrollments, scores: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for enrollment in enrollments:
+            pre, post = scores.get(enrollment.pk, (None, None))
+            for prefix, label, value in (
+                ("pre", _("Pre-test"), pre),
+                ("post", _("Post-test"), post),
+            ):
+                self.fields[f"{prefix}_{enrollment.pk}"] = forms.DecimalField(
+                    label=label,
+                    required=False,
+                    min_value=0,
+                    max_value=100,
+                    max_digits=5,
+                    decimal_places=2,
+                    initial=value,
+                    widget=forms.NumberInput(
+                        attrs={"class": "form-control form-control-sm", "step": "0.01"}
+                    ),
+                )
+            self.rows.append(
+                (enrollment, self[f"pre_{enrollment.pk}"], self[f"post_{enrollment.pk}"])
+            )
+
+    def scores(self) -> dict[int, tuple]:
+        """Return ``{enrollment id: (pre, post)}`` of a valid form."""
+        return {
+            enrollment.pk: (
+                self.cleaned_data[f"pre_{enrollment.pk}"],
+                self.cleaned_data[f"post_{enrollment.pk}"],
+            )
+            for enrollment, _pre, _post in self.rows
+        }

@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("sesi/<int:pk>/kehadiran/", roster.attendance, name="hr-attendance"),
     path("sesi/<int:pk>/kelulusan/", roster.completion, name="hr-completion"),
+    path("sesi/<int:pk>/nilai-tes/", learning.test_scores, name="hr-test-scores"),
     path("sesi/<int:pk>/unduh.<slug:fmt>", exports.roster_export, name="hr-roster-export"),
     path("persetujuan/", roster.approvals, name="hr-approvals"),
     path("pegawai/", people.people_list, name="hr-people"),

@@ -128,6 +128,14 @@ def learning_gain(enrollments: QuerySet) -> dict:
     }
 
 
+def scores_of(session: TrainingSession) -> dict[int, tuple]:
+    """Return the session's stored scores as ``{enrollment id: (pre, post)}``."""
+    return {
+        row.enrollment_id: (row.pre_score, row.post_score)
+        for row in LearningScore.objects.filter(enrollment__session=session)
+    }
+
+
 def save_scores(*, session: TrainingSession, scores: dict[int, tuple], actor) -> int:
     """Store pre/post scores ``{enrollment id: (pre, post)}`` of the session; return rows."""
     with transaction.atomic():
@@ -137,6 +145,8 @@ def save_scores(*, session: TrainingSession, scores: dict[int, tuple], actor) ->
             if enrollment_id not in ids:
                 continue
             row = LearningScore.objects.filter(enrollment_id=enrollment_id).first()
+            if row is None and pre is None and post is None:
+                continue
             row = row or LearningScore(enrollment_id=enrollment_id)
             row.pre_score, row.post_score, row.entered_by = pre, post, actor
             row.full_clean()
