@@ -458,7 +458,7 @@ def _values(certificate, person, fingerprint: str) -> dict:
         "fmt": ["csv", "xlsx"],
         "kind": ["personnel", "schedule"],
         "key": [key for key in TABLE_KEYS if key != "budget"],
-        "evaluation-export.key": ["programs", "instructors"],
+        "training:evaluation-export.key": ["programs", "instructors"],
         "action": sorted(ACTIONS)[:1],
     }
 
