@@ -165,6 +165,7 @@ LOCALE_PATHS = [
         "documents",
         "emails",
         "planning",
+        "learning",
     )
 ]
 USE_I18N = True
@@ -253,6 +254,26 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 MINUTES_PER_JP = env.int("MINUTES_PER_JP", default=45)
 PNS_YEARLY_TARGET_JP = env.int("PNS_YEARLY_TARGET_JP", default=20)
 PPPK_YEARLY_CAP_JP = env.int("PPPK_YEARLY_CAP_JP", default=24)
+# Outside learning: the largest certificate accepted, and the JP of a nonklasikal
+# form where the district has not set its own (unit, JP per unit).
+OUTSIDE_LEARNING_EVIDENCE_MAX_BYTES = env.int(
+    "OUTSIDE_LEARNING_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024
+)
+OUTSIDE_LEARNING_JP_DEFAULTS = {
+    "e_learning": ("hour", "1.33"),
+    "coaching": ("hour", "1.33"),
+    "mentoring": ("hour", "1.33"),
+    "internship": ("day", "8"),
+    "benchmarking": ("day", "8"),
+    "community": ("hour", "1"),
+    "self_study": ("hour", "1"),
+}
+# Evaluation level 3: months after completion the supervisor is asked, for how many
+# days a completion stays due (a completion older than that is not asked about),
+# and the days after which an unanswered request is reminded (once).
+BEHAVIOUR_DELAY_MONTHS = env.int("BEHAVIOUR_DELAY_MONTHS", default=3)
+BEHAVIOUR_WINDOW_DAYS = env.int("BEHAVIOUR_WINDOW_DAYS", default=60)
+BEHAVIOUR_REMINDER_DAYS = env.int("BEHAVIOUR_REMINDER_DAYS", default=14)
 CONFLICT_SCAN_DAYS = env.int("CONFLICT_SCAN_DAYS", default=14)
 # A supervisor with this many people below them gets their dashboard from the
 # summary the refresh task keeps (as HR and administrators do), not live.
@@ -267,6 +288,10 @@ REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=30)
 REMINDER_STALE_SECONDS = env.int("REMINDER_STALE_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE = {
+    "behaviour-evaluations": {
+        "task": "training.evaluation.request_behaviour_evaluations",
+        "schedule": 60 * 60,
+    },
     "scan-conflicts": {"task": "training.conflict_tasks.scan_conflicts", "schedule": 15 * 60},
     "sweep-reminders": {"task": "training.conflict_tasks.sweep_reminders", "schedule": 5 * 60},
     "refresh-dashboards": {

@@ -79,13 +79,20 @@ AUDIENCES = {
     "dasbor/kompetensi/": Audience(
         (HR_A, HR_B, SUPERVISOR, ADMIN), objects=(HR_A, SUPERVISOR, ADMIN)
     ),
+    # Evaluation reports: HR of the session's district, supervisors of its participants.
+    "dasbor/evaluasi/": Audience(
+        (HR_A, HR_B, SUPERVISOR, ADMIN), objects=(HR_A, SUPERVISOR, ADMIN)
+    ),
     "saya/": Audience(PEOPLE, objects=(ASN,)),
     "saya/sesi/": Audience(PEOPLE, objects=(ASN, SUPERVISOR, HR_A)),
     "saya/persetujuan/": Audience((SUPERVISOR,)),
     "saya/rencana-tim/": Audience((SUPERVISOR,)),
+    "saya/evaluasi-perilaku/": Audience((SUPERVISOR,), objects=(SUPERVISOR,)),
     "bentrok/": Audience(PEOPLE, objects=(ASN,)),
     "bentrok/tim/": Audience((SUPERVISOR,)),
     "verifikasi/": Audience((PUBLIC,)),
+    # Outside learning: the claims to verify (each user's own list), one claim and its evidence.
+    "belajar-mandiri/": Audience(SIGNED_IN, objects=(ASN, SUPERVISOR, HR_A, ADMIN)),
     "kalender/": Audience((PUBLIC,)),
 }
 
@@ -107,6 +114,8 @@ SEGMENT_OBJECTS = {
     "kompetensi": "competency",
     "undangan": "invitation",
     "rencana-tim": "plan",
+    "belajar-mandiri": "outside_learning",
+    "evaluasi-perilaku": "behaviour_evaluation",
 }
 
 # ... unless the segment after it names an action that needs an object in
@@ -299,13 +308,16 @@ def build_world(now: datetime.datetime | None = None) -> World:
 
     from tests import factories as f
     from training.models import (
+        BehaviourEvaluation,
         Competency,
         CompetencyRequirement,
         DevelopmentPlan,
         Enrollment,
         ImportJob,
+        Institution,
         Invitation,
         Notification,
+        OutsideLearning,
         TrainingSession,
     )
 
@@ -396,6 +408,25 @@ def build_world(now: datetime.datetime | None = None) -> World:
     )
     plan = DevelopmentPlan.objects.create(civil_servant=asn, year=today.year, status="submitted")
     plan.items.create(competency=competency, program=program, jp_planned=8)
+    follow_up = BehaviourEvaluation.objects.create(
+        completion=certificate, enrollment=attended, rater=boss, requested_at=now
+    )
+    claim = OutsideLearning(
+        civil_servant=asn,
+        district=a,
+        method="seminar",
+        title="Seminar Pelayanan Publik",
+        institution=Institution.objects.create(name="Universitas Airlangga"),
+        competency_kind="teknis",
+        start_date=past_day,
+        end_date=past_day,
+        hours=6,
+        jp_claimed=8,
+        evidence_type="application/pdf",
+        submitted_at=now,
+    )
+    claim.evidence.save("sertifikat.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    claim.save()
 
     from training.services.conflicts import conflicts_for_person
 
@@ -430,6 +461,8 @@ def build_world(now: datetime.datetime | None = None) -> World:
             "competency": competency,
             "invitation": invitation,
             "plan": plan,
+            "outside_learning": claim,
+            "behaviour_evaluation": follow_up,
         },
         values=_values(certificate, asn, clash.fingerprint),
     )
@@ -453,6 +486,7 @@ def _values(certificate, person, fingerprint: str) -> dict:
         "fmt": ["csv", "xlsx"],
         "kind": ["personnel", "schedule"],
         "key": [key for key in TABLE_KEYS if key != "budget"],
+        "training:evaluation-export.key": ["programs", "instructors"],
         "action": sorted(ACTIONS)[:1],
     }
 
@@ -471,6 +505,7 @@ def world_from_database(district_slug: str, other_slug: str, now=None, asn_id=No
 
     from districts.models import CivilServant, District, ScheduleEntry
     from training.models import (
+        BehaviourEvaluation,
         Competency,
         CompletionRecord,
         DevelopmentPlan,
@@ -479,6 +514,7 @@ def world_from_database(district_slug: str, other_slug: str, now=None, asn_id=No
         Instructor,
         Invitation,
         Notification,
+        OutsideLearning,
         Venue,
     )
 
@@ -551,6 +587,13 @@ def world_from_database(district_slug: str, other_slug: str, now=None, asn_id=No
             "plan": first(
                 DevelopmentPlan.objects.filter(civil_servant__supervisor=asn.supervisor),
                 "development plan",
+            ),
+            "outside_learning": first(
+                OutsideLearning.objects.filter(civil_servant=asn), "outside learning"
+            ),
+            "behaviour_evaluation": first(
+                BehaviourEvaluation.objects.filter(rater=asn.supervisor, answered_at__isnull=True),
+                "unanswered follow-up of the supervisor",
             ),
         },
         values=_values(

@@ -204,3 +204,29 @@ class InvitationAdmin(admin.ModelAdmin):
 class BudgetCeilingAdmin(admin.ModelAdmin):
     list_display = ["district", "year", "program", "competency", "amount"]
     list_filter = ["district", "year"]
+
+
+@admin.register(models.Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(models.JPConversion)
+class JPConversionAdmin(admin.ModelAdmin):
+    list_display = ["district", "method", "unit", "jp_per_unit"]
+    list_filter = ["district"]
+
+
+@admin.register(models.OutsideLearning)
+class OutsideLearningAdmin(admin.ModelAdmin):
+    # Claims are decided on the portal's verification page (audited, notified), not here.
+    list_display = ["civil_servant", "title", "institution", "end_date", "jp_claimed", "status"]
+    list_filter = ["status", "district", "method"]
+    search_fields = ["civil_servant__nip", "civil_servant__name", "title"]
+    readonly_fields = ["status", "jp_credited", "decided_by", "decided_at", "completion_link"]
+    autocomplete_fields = ["civil_servant", "institution"]
+
+    @admin.display(description=_("completion record"))
+    def completion_link(self, obj):
+        return getattr(obj, "completion", None) or "—"

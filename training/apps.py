@@ -41,6 +41,7 @@ class TrainingConfig(AppConfig):
         scoping.register(models.Enrollment, district="session__district", person="civil_servant")
         scoping.register(models.CompletionRecord, district="district", person="civil_servant")
         scoping.register(models.ImportJob, district="district", person=None)
+        scoping.register(models.OutsideLearning, district="district", person="civil_servant")
         scoping.register(models.AuditEntry, district="district", person=None)
         scoping.register(
             models.Reminder,

@@ -139,21 +139,24 @@ def board(user, role=None, year=2026, **filters) -> Dashboard:
 def test_attainment_supervisor_counts_pns_and_pppk_targets(org):
     totals = board(org["s"].user).totals
 
-    assert (totals.people, totals.reached, totals.close, totals.behind, totals.none) == (
-        3,
-        1,
-        1,
-        1,
-        0,
-    )
+    # B is PPPK at 20 JP: below the cap, never "close" (the cap is not a target).
+    assert (
+        totals.people,
+        totals.reached,
+        totals.close,
+        totals.behind,
+        totals.under_cap,
+        totals.none,
+    ) == (3, 1, 0, 1, 1, 0)
     assert totals.jp_total == 50
     assert totals.buckets == [0, 0, 1, 2, 0]
 
 
-def test_attainment_by_asn_type_pppk_twenty_jp_is_close_not_reached(org):
+def test_attainment_by_asn_type_pppk_twenty_jp_is_below_the_cap_not_close(org):
     by_type = board(org["s"].user).by_asn_type
 
-    assert (by_type["PPPK"].people, by_type["PPPK"].reached, by_type["PPPK"].close) == (1, 0, 1)
+    pppk = by_type["PPPK"]
+    assert (pppk.people, pppk.reached, pppk.close, pppk.behind, pppk.under_cap) == (1, 0, 0, 0, 1)
     assert (by_type["PNS"].people, by_type["PNS"].reached, by_type["PNS"].behind) == (2, 1, 1)
 
 
@@ -218,7 +221,13 @@ def test_units_table_per_work_unit(org):
     )
     assert (one["completion_rate"], one["no_show_rate"], one["cancelled"]) == (66.7, 33.3, 1)
     two = rows["Seksi Ketertiban"]
-    assert (two["people"], two["close"], two["attendance_rate"]) == (1, 1, 100.0)
+    # Bunga is PPPK at 20 JP: below the cap, not "close" to a target.
+    assert (two["people"], two["close"], two["under_cap"], two["attendance_rate"]) == (
+        1,
+        0,
+        1,
+        100.0,
+    )
 
 
 def test_programs_table_and_sorting(org):
@@ -250,13 +259,10 @@ def test_filter_work_unit(org):
 def test_behind_target_list_furthest_first_with_last_training(org):
     rows = board(org["s"].user).table("behind").rows
 
-    assert [(row["name"], row["jp"], row["missing"]) for row in rows] == [
-        ("=Cahya+1", 10, 10),
-        ("Bunga", 20, 4),
-    ]
+    # Bunga (PPPK, 20 JP) is not listed: 24 JP is her cap, not a target to be behind.
+    assert [(row["name"], row["jp"], row["missing"]) for row in rows] == [("=Cahya+1", 10, 10)]
     assert rows[0]["last_training"] == datetime.date(2026, 4, 4)
     assert rows[0]["supervisor"] == "Sri Atasan"
-    assert rows[1]["supervisor"] == "Adi"
 
 
 def test_upcoming_sessions_fill_rate_and_conflicts(org):
@@ -285,7 +291,8 @@ def test_scope_supervisor_includes_indirect_reports_and_nobody_else(org):
     names = {row["name"] for row in result.table("behind").rows}
 
     assert result.totals.people == 3
-    assert "Bunga" in names
+    # Bunga (Adi's report, PPPK below her cap) counts in her unit's row.
+    assert "Seksi Ketertiban" in {row["unit"] for row in result.table("units").rows}
     assert not names & {"Oki Luar", "Hana HR", "Sri Atasan", "Putu Asemrowo"}
     assert not result.shows_budget
 
@@ -445,12 +452,14 @@ def test_export_filters_applied(client, org, frozen):
     client.force_login(org["h"].user)
 
     response = client.get(
-        reverse("training:dashboard-export", args=["behind", "csv"]), {"asn": "PPPK"}
+        reverse("training:dashboard-export", args=["behind", "csv"]), {"asn": "PNS"}
     )
 
     lines = response.content.decode("utf-8-sig").strip().splitlines()
-    assert len(lines) == 2
-    assert lines[1].startswith("Bunga;")
+    assert [line.split(";")[2] for line in lines[1:]] == ["PNS"] * (len(lines) - 1)
+    assert any(line.startswith("'=Cahya+1;") for line in lines)
+    pppk = client.get(reverse("training:dashboard-export", args=["behind", "csv"]), {"asn": "PPPK"})
+    assert len(pppk.content.decode("utf-8-sig").strip().splitlines()) == 1  # PPPK have no target
 
 
 def test_export_budget_is_404_for_supervisors(client, org):

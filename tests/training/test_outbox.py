@@ -25,6 +25,13 @@ KINDS = {
     "sess_cancel",
     # training.services.invitations
     "invited",
+    # training.services.learning
+    "ol_submitted",
+    "ol_verified",
+    "ol_returned",
+    # training.services.evaluation
+    "l3_request",
+    "l3_remind",
 }
 
 

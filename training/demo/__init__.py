@@ -24,6 +24,7 @@ from districts.models import CivilServant, District, ScheduleEntry
 from districts.scoping import HR_GROUP
 
 from .data import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_SHIFT_NOTE, DemoLogin
+from .learning import build_evaluation, build_learning
 from .people import PeopleBuilder
 from .planning import build_planning
 from .sessions import TrainingBuilder
@@ -70,6 +71,8 @@ class DemoBuilder(PeopleBuilder, TrainingBuilder):
             build_planning(
                 district=district, today=self.today, now=self._local(district, self.today, 12)
             )
+        build_learning(today=self.today)
+        build_evaluation(today=self.today)
         # An administrator created before the demo (createsuperuser) keeps their password.
         if not self.user_model.objects.filter(username=ADMIN_USERNAME).exists():
             self.user_model.objects.create(

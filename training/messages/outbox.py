@@ -151,10 +151,13 @@ def record_and_queue(rows: list[Reminder], *, now: datetime.datetime | None = No
     record(rows)
     keys = defaultdict(set)
     for row in rows:
-        # A row is about an enrolment or, when it has none, about an invitation.
+        # A row is about an enrolment or, when it has none, about an invitation or an
+        # outside-learning claim.
         about = ("enrollment_id", row.enrollment_id)
-        if row.enrollment_id is None:
+        if row.enrollment_id is None and row.invitation_id is not None:
             about = ("invitation_id", row.invitation_id)
+        elif row.enrollment_id is None:
+            about = ("outside_learning_id", row.outside_learning_id)
         keys[(row.kind, row.fingerprint, about[0])].add(about[1])
     match = Q()
     for (kind_name, print_, field), ids in keys.items():

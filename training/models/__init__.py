@@ -9,7 +9,9 @@ from .budget import BudgetCeiling
 from .catalogue import Instructor, TrainingProgram, Venue
 from .competencies import Competency, CompetencyRequirement, IndividualNeed
 from .enrolment import ConflictResolution, Enrollment, Feedback
+from .evaluation import BehaviourEvaluation, LearningScore
 from .imports import ImportJob
+from .learning import NONKLASIKAL_METHODS, Institution, JPConversion, OutsideLearning
 from .messages import Notification, Reminder
 from .plans import DevelopmentPlan, Invitation, PlanItem
 from .records import CertificateSequence, CompletionRecord
@@ -18,6 +20,7 @@ from .sessions import TrainingSession
 __all__ = [
     "AuditEntry",
     "BudgetCeiling",
+    "BehaviourEvaluation",
     "CertificateSequence",
     "Competency",
     "CompetencyRequirement",
@@ -28,11 +31,16 @@ __all__ = [
     "Feedback",
     "ImportJob",
     "IndividualNeed",
+    "Institution",
+    "JPConversion",
+    "NONKLASIKAL_METHODS",
+    "OutsideLearning",
     "Instructor",
     "Invitation",
     "Notification",
     "PlanItem",
     "Reminder",
+    "LearningScore",
     "TrainingProgram",
     "TrainingSession",
     "Venue",

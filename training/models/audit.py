@@ -23,6 +23,7 @@ class AuditEntry(models.Model):
         CERTIFICATE_ISSUED = "certificate_issued", _("issued a certificate")
         IMPORTED = "imported", _("imported")
         PASSWORD_RESET_SENT = "password_reset", _("sent a password reset link")
+        OUTSIDE_LEARNING = "outside_learning", _("outside learning")
 
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import CivilServant
 
 from .enrolment import Enrollment
+from .learning import OutsideLearning
 from .plans import Invitation
 
 
@@ -21,7 +22,8 @@ class Reminder(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("No longer needed")
 
-    # A message is about an enrolment, or (an invitation not yet answered) about an invitation.
+    # A message is about an enrolment, an invitation not yet answered, or an
+    # outside-learning claim.
     enrollment = models.ForeignKey(
         Enrollment,
         on_delete=models.CASCADE,
@@ -37,6 +39,14 @@ class Reminder(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("invitation"),
+    )
+    outside_learning = models.ForeignKey(
+        OutsideLearning,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("outside learning"),
     )
     # A kind registered with the outbox by the feature that owns it
     # (training.messages.outbox.kind); no list of kinds here to keep in step.
@@ -69,15 +79,25 @@ class Reminder(models.Model):
                 condition=Q(invitation__isnull=False),
                 name="reminder_once_per_invitation_key",
             ),
+            models.UniqueConstraint(
+                fields=["outside_learning", "kind", "fingerprint"],
+                condition=Q(outside_learning__isnull=False),
+                name="reminder_once_per_claim_key",
+            ),
             models.CheckConstraint(
-                condition=Q(enrollment__isnull=False) | Q(invitation__isnull=False),
+                condition=Q(enrollment__isnull=False)
+                | Q(invitation__isnull=False)
+                | Q(outside_learning__isnull=False),
                 name="reminder_about_something",
             ),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self):
-        return f"{self.kind} {self.enrollment_id or self.invitation_id} {self.status}"
+        return (
+            f"{self.kind} "
+            f"{self.enrollment_id or self.invitation_id or self.outside_learning_id} {self.status}"
+        )
 
 
 class Notification(models.Model):

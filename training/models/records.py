@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import CivilServant, District
 
 from .catalogue import TrainingProgram
+from .learning import OutsideLearning
 from .sessions import TrainingSession
 
 
@@ -21,11 +22,22 @@ class CompletionRecord(models.Model):
         related_name="completions",
         verbose_name=_("civil servant"),
     )
+    # Empty for outside learning, which names its own activity instead.
     program = models.ForeignKey(
         TrainingProgram,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="completions",
         verbose_name=_("program"),
+    )
+    outside_learning = models.OneToOneField(
+        OutsideLearning,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="completion",
+        verbose_name=_("outside learning"),
     )
     session = models.ForeignKey(
         TrainingSession,
@@ -91,6 +103,11 @@ class CompletionRecord(models.Model):
                 condition=Q(certificate_number__isnull=True) | Q(passed=True),
                 name="certificate_only_when_passed",
             ),
+            models.CheckConstraint(
+                condition=Q(program__isnull=False, outside_learning__isnull=True)
+                | Q(program__isnull=True, outside_learning__isnull=False, session__isnull=True),
+                name="completion_program_or_outside",
+            ),
         ]
         indexes = [
             models.Index(fields=["civil_servant", "completion_date"]),
@@ -98,7 +115,18 @@ class CompletionRecord(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.civil_servant} · {self.program} · {self.completion_date}"
+        return f"{self.civil_servant} · {self.title} · {self.completion_date}"
+
+    @property
+    def is_outside(self) -> bool:
+        return self.outside_learning_id is not None
+
+    @property
+    def title(self) -> str:
+        """Return what was learned: the program's title, or the outside activity's."""
+        if self.program_id is not None:
+            return self.program.title
+        return self.outside_learning.title
 
     def snapshot_issuer(self) -> None:
         """Copy the district's agency and signatory as they are on the day of issue."""

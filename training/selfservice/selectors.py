@@ -189,7 +189,9 @@ def my_training(scope: Scope, *, now: datetime.datetime) -> dict:
             groups["past"].append(enrollment)
     groups["past"].reverse()
     groups["completed"] = list(
-        _own(scope, CompletionRecord.objects.all()).select_related("program", "session")
+        _own(scope, CompletionRecord.objects.all()).select_related(
+            "program", "session", "outside_learning"
+        )
     )
     return groups
 

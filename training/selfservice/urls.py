@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import planning, views
+from . import evaluation_views, learning_views, planning, views
 
 urlpatterns = [
     path("saya/katalog/", views.catalogue, name="catalogue"),
@@ -24,6 +24,16 @@ urlpatterns = [
     path("saya/rencana-tim/<int:pk>/", planning.decide_plan, name="decide_plan"),
     path("saya/rencana-tim/<int:pk>/calonkan/", planning.nominate, name="nominate"),
     path("saya/pelatihan/", views.my_training, name="my_training"),
+    path("saya/belajar-mandiri/", learning_views.my_learning, name="my_learning"),
+    path("saya/belajar-mandiri/klaim/", learning_views.claim, name="learning_claim"),
+    path("belajar-mandiri/<int:pk>/bukti/", learning_views.evidence, name="learning_evidence"),
+    path("belajar-mandiri/verifikasi/", learning_views.verify_list, name="learning_verify_list"),
+    path("belajar-mandiri/<int:pk>/verifikasi/", learning_views.verify, name="learning_verify"),
+    path(
+        "saya/evaluasi-perilaku/<int:pk>/",
+        evaluation_views.behaviour_answer,
+        name="behaviour_answer",
+    ),
     path("saya/sertifikat/<int:pk>/", views.certificate, name="certificate"),
     path("verifikasi/<uuid:code>/", views.verify_certificate, name="verify_certificate"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

@@ -12,21 +12,40 @@ from .jp import credited_jp, yearly_target
 
 
 def jp_progress(person: CivilServant, year: int) -> dict:
-    """Return the person's JP in ``year`` against their target."""
+    """Return the person's JP in ``year``: a PNS against the target, a PPPK against the cap.
+
+    ``earned`` sums every passed completion, portal training and verified
+    outside learning alike; ``pending`` is the JP of outside learning that
+    awaits verification (shown, never counted). For PPPK (``capped``) there
+    is nothing "missing": the cap limits what counts, it is not a target.
+    """
+    from ..models import OutsideLearning
+
     earned = (
         CompletionRecord.objects.filter(
             civil_servant=person, passed=True, completion_date__year=year
         ).aggregate(total=Sum("jp_credited"))["total"]
         or 0
     )
+    pending = (
+        OutsideLearning.objects.filter(
+            civil_servant=person,
+            status=OutsideLearning.Status.SUBMITTED,
+            end_date__year=year,
+        ).aggregate(total=Sum("jp_claimed"))["total"]
+        or 0
+    )
     target = yearly_target(person.asn_type)
     counted = credited_jp(person.asn_type, earned)
+    capped = person.asn_type == "PPPK"
     return {
         "year": year,
         "earned": earned,
         "counted": counted,
         "target": target,
-        "missing": max(target - counted, 0),
+        "capped": capped,
+        "pending": pending,
+        "missing": None if capped else max(target - counted, 0),
         "percent": min(round(100 * counted / target), 100) if target else 100,
     }
 

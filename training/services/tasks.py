@@ -9,7 +9,7 @@ from celery import shared_task
 
 from asnportal.tasks import task_now
 
-from . import enrollment_notices, import_jobs, reminders, session_notices
+from . import enrollment_notices, evaluation, import_jobs, reminders, session_notices
 
 
 @shared_task(name="training.conflict_tasks.scan_conflicts")
@@ -69,3 +69,9 @@ def notify_session_change(session_id: int, change: str) -> int:
 def send_enrollment_notice(enrollment_id: int, event: str) -> int:
     """Kept for messages queued by an older release: records the notice (idempotent)."""
     return enrollment_notices.send_enrollment_notice(enrollment_id=enrollment_id, event=event)
+
+
+@shared_task(name=evaluation.REQUEST_TASK)
+def request_behaviour_evaluations(now: str | None = None) -> dict:
+    """Ask supervisors for the level-3 ratings now due, and remind once (beat)."""
+    return evaluation.run_behaviour_evaluations(now=task_now(now))

@@ -32,13 +32,14 @@ class Attainment:
     reached: int = 0
     close: int = 0
     behind: int = 0
+    under_cap: int = 0  # PPPK between 0 and the cap: they have a cap, not a target
     none: int = 0
     jp_total: int = 0
     buckets: list[int] = field(default_factory=lambda: [0] * len(JP_BUCKETS))
 
     def add(self, row: dict) -> None:
-        for key in ("people", "reached", "close", "behind", "none", "jp_total"):
-            setattr(self, key, getattr(self, key) + (row[key] or 0))
+        for key in ("people", "reached", "close", "behind", "under_cap", "none", "jp_total"):
+            setattr(self, key, getattr(self, key) + (row.get(key) or 0))
         for index in range(len(JP_BUCKETS)):
             self.buckets[index] += row[f"b{index}"] or 0
 
@@ -95,12 +96,14 @@ def attainment_rows(criteria: Criteria) -> list[dict]:
         SELECT t.work_unit_id, u.name AS unit_name, d.name AS district_name, t.asn_type,
                COUNT(*) AS people,
                SUM(CASE WHEN t.counted >= t.target THEN 1 ELSE 0 END) AS reached,
-               SUM(CASE WHEN t.counted < t.target
+               SUM(CASE WHEN t.asn_type <> 'PPPK' AND t.counted < t.target
                          AND {close_den:d} * t.counted >= {close_num:d} * t.target
                         THEN 1 ELSE 0 END) AS close,
-               SUM(CASE WHEN t.counted > 0
+               SUM(CASE WHEN t.asn_type <> 'PPPK' AND t.counted > 0
                          AND {close_den:d} * t.counted < {close_num:d} * t.target
                         THEN 1 ELSE 0 END) AS behind,
+               SUM(CASE WHEN t.asn_type = 'PPPK' AND t.counted > 0 AND t.counted < t.target
+                        THEN 1 ELSE 0 END) AS under_cap,
                SUM(CASE WHEN t.counted = 0 THEN 1 ELSE 0 END) AS none,
                SUM(t.counted) AS jp_total,
                {buckets}
@@ -116,7 +119,9 @@ def attainment_rows(criteria: Criteria) -> list[dict]:
 
 
 def behind_target(criteria: Criteria, *, limit: int | None = BEHIND_LIMIT) -> list[dict]:
-    """Return the people below their target, furthest behind first (one query).
+    """Return the PNS and CPNS below their target, furthest behind first (one query).
+
+    PPPK are never listed: 24 JP is a cap on what counts for them, not a target.
 
     Each row has the person's names, NIP, unit, supervisor, counted JP, target
     and the date of their last training (of any year, up to today).
@@ -137,7 +142,7 @@ def behind_target(criteria: Criteria, *, limit: int | None = BEHIND_LIMIT) -> li
                  WHERE c.civil_servant_id = b.id AND c.completion_date <= %s) AS last_training
         FROM (
             SELECT t.id, t.name, t.counted, t.target FROM ({person_sql}) t
-            WHERE t.counted < t.target
+            WHERE t.counted < t.target AND t.asn_type <> 'PPPK'
             ORDER BY t.counted, t.name, t.id
             {limit_sql}
         ) b

@@ -51,6 +51,7 @@ class TablesMixin:
             Column("reached_rate", _("Reached (%)"), "percent"),
             Column("close", _("Close (≥ 75 %)")),
             Column("behind", _("Below 75 %")),
+            Column("under_cap", _("PPPK below the cap")),
             Column("none", _("No JP yet")),
             Column("average_jp", _("Average JP"), "decimal"),
         ]
@@ -63,6 +64,7 @@ class TablesMixin:
             "reached_rate": ratio(item.reached, item.people),
             "close": item.close,
             "behind": item.behind,
+            "under_cap": item.under_cap,
             "none": item.none,
             "average_jp": item.average_jp,
         }
@@ -80,8 +82,8 @@ class TablesMixin:
             rows=rows,
             footer={"asn_type": _("Total"), **self._attainment_values(self.totals)},
             note=_(
-                "Target: %(pns)s JP a year for PNS and CPNS; PPPK are measured against "
-                "their cap of %(pppk)s JP."
+                "Target: %(pns)s JP a year for PNS and CPNS. For PPPK %(pppk)s JP is a cap "
+                "on what counts, not a target: they are never close to or behind a target."
             )
             % {"pns": self.targets["PNS"], "pppk": self.targets["PPPK"]},
         )
@@ -186,6 +188,7 @@ class TablesMixin:
                 Column("people", _("People")),
                 Column("reached_rate", _("Reached (%)"), "percent"),
                 Column("close", _("Close (≥ 75 %)")),
+                Column("under_cap", _("PPPK below the cap")),
                 Column("none", _("No JP yet")),
                 Column("average_jp", _("Average JP"), "decimal"),
                 *self._activity_columns(),

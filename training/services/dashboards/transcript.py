@@ -10,7 +10,9 @@ def transcript(person: CivilServant) -> dict:
     return {
         "completions": list(
             CompletionRecord.objects.filter(civil_servant=person)
-            .select_related("program", "district")
+            .select_related(
+                "program", "district", "outside_learning__institution", "behaviour_evaluation"
+            )
             .order_by("-completion_date", "-pk")
         ),
         "enrollments": list(
