@@ -99,6 +99,7 @@ SEGMENT_OBJECTS = {
     "pegawai": "person",
     "bentrok": "enrollment",
     "notifikasi": "notification",
+    "token-api": "api_token",
 }
 
 # ... unless the segment after it names an action that needs an object in
@@ -109,6 +110,10 @@ ACTION_OBJECTS = {"umpan-balik": "attended"}
 EXCLUDED = {
     "admin:*": "Django's own admin templates (checked upstream); only its index is crawled",
     "django.views.static.serve": "static files in DEBUG, not pages",
+    # The REST API answers JSON, not HTML pages; its own matrix walks every route
+    # (tests/training/test_api_matrix.py) and Chromium renders its docs
+    # (tests/training/test_api_browser.py: Swagger UI, a third party's page).
+    "api:*": "the REST API (JSON) and its Swagger UI: checked by tests/training/test_api_*.py",
 }
 ADMIN_CRAWLED = {"admin:index"}
 
@@ -291,6 +296,7 @@ def build_world(now: datetime.datetime | None = None) -> World:
 
     from tests import factories as f
     from training.models import Enrollment, ImportJob, Notification, TrainingSession
+    from training.services import api_tokens
 
     now = now or timezone.now()
     today = timezone.localtime(now, f.JAKARTA).date()
@@ -366,6 +372,13 @@ def build_world(now: datetime.datetime | None = None) -> World:
     )
     job.file.save("pegawai.csv", ContentFile(b"NIP;Nama\n"), save=False)
     job.save()
+    api_token, _secret = api_tokens.create_token(
+        user=hr_a.user,
+        name="SIMPEG",
+        scope="write",
+        expires_at=now + datetime.timedelta(days=90),
+        actor=hr_a.user,
+    )
 
     from training.services.conflicts import conflicts_for_person
 
@@ -396,6 +409,7 @@ def build_world(now: datetime.datetime | None = None) -> World:
             "person": asn,
             "notification": notification,
             "import_job": job,
+            "api_token": api_token,
         },
         values=_values(certificate, asn, clash.fingerprint),
     )
@@ -437,6 +451,7 @@ def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
 
     from districts.models import CivilServant, District, ScheduleEntry
     from training.models import (
+        ApiToken,
         CompletionRecord,
         Enrollment,
         ImportJob,
@@ -507,6 +522,7 @@ def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
             "person": asn,
             "notification": first(Notification.objects.filter(recipient=asn), "notification"),
             "import_job": first(ImportJob.objects.filter(district=a), "import job"),
+            "api_token": first(ApiToken.objects.filter(user__managed_districts=a), "API token"),
         },
         values=_values(
             certificate,

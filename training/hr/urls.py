@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import exports, imports, people, places, programs, roster, sessions
+from .views import exports, imports, people, places, programs, roster, sessions, tokens
 
 urlpatterns = [
     path("program/", programs.program_list, name="hr-programs"),
@@ -41,4 +41,6 @@ urlpatterns = [
     path("impor/<int:pk>/", imports.import_detail, name="hr-import"),
     path("impor/<int:pk>/simpan/", imports.import_commit, name="hr-import-commit"),
     path("impor/<int:pk>/buang/", imports.import_discard, name="hr-import-discard"),
+    path("token-api/", tokens.token_list, name="hr-tokens"),
+    path("token-api/<int:pk>/cabut/", tokens.token_revoke, name="hr-token-revoke"),
 ]

@@ -4,6 +4,7 @@ The app label (``training``), the table names and the migrations are those of
 the single ``models.py`` this package replaced.
 """
 
+from .api import ApiToken
 from .audit import AuditEntry
 from .catalogue import Instructor, TrainingProgram, Venue
 from .enrolment import ConflictResolution, Enrollment, Feedback
@@ -13,6 +14,7 @@ from .records import CertificateSequence, CompletionRecord
 from .sessions import TrainingSession
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "CertificateSequence",
     "CompletionRecord",

@@ -23,6 +23,8 @@ class AuditEntry(models.Model):
         CERTIFICATE_ISSUED = "certificate_issued", _("issued a certificate")
         IMPORTED = "imported", _("imported")
         PASSWORD_RESET_SENT = "password_reset", _("sent a password reset link")
+        API_WRITE = "api_write", _("wrote through the API")
+        API_TOKEN = "api_token", _("changed an API token")
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     session = models.ForeignKey(
