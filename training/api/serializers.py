@@ -25,7 +25,7 @@ class WorkUnitSerializer(serializers.ModelSerializer):
 class CivilServantSerializer(serializers.ModelSerializer):
     district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     work_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    supervisor = serializers.SlugRelatedField(slug_field="nip", read_only=True)
+    supervisor = serializers.SlugRelatedField(slug_field="nip", read_only=True, allow_null=True)
 
     class Meta:
         model = CivilServant

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -23,8 +23,9 @@ from ..services import audit, conflicts, enrollment, people_sync
 from . import filters, serializers
 from .problems import PROBLEM_TYPE
 
-PROBLEM = OpenApiResponse(serializers.ProblemSerializer, description="Problem details")
-ERRORS = dict.fromkeys((400, 401, 403, 404, 413, 429), PROBLEM)
+PROBLEM = serializers.ProblemSerializer
+# Errors are problem details (RFC 9457), documented with their own media type.
+ERRORS = {(code, PROBLEM_TYPE): PROBLEM for code in (400, 401, 403, 404, 413, 429)}
 
 
 def via(request) -> str:
@@ -90,9 +91,7 @@ class CivilServantViewSet(ScopedReadViewSet):
         request=serializers.PeopleBulkSerializer,
         responses={
             200: serializers.BulkResultSerializer,
-            422: OpenApiResponse(
-                serializers.ProblemSerializer, description="Rows rejected; nothing written"
-            ),
+            (422, PROBLEM_TYPE): PROBLEM,
             **ERRORS,
         },
         description=_(
@@ -182,7 +181,7 @@ class EnrollmentViewSet(ScopedReadViewSet):
 
     @extend_schema(
         request=serializers.EnrollRequestSerializer,
-        responses={201: serializers.EnrollmentSerializer, 422: PROBLEM, **ERRORS},
+        responses={201: serializers.EnrollmentSerializer, (422, PROBLEM_TYPE): PROBLEM, **ERRORS},
         description=_(
             "HR enrols a civil servant of their district, through the same service as the "
             "web: capacity, waitlist, approval and clash rules alike."
@@ -219,11 +218,16 @@ class EnrollmentViewSet(ScopedReadViewSet):
 
     @extend_schema(
         request=serializers.CancelRequestSerializer,
-        responses={200: serializers.EnrollmentSerializer, 422: PROBLEM, **ERRORS},
+        responses={200: serializers.EnrollmentSerializer, (422, PROBLEM_TYPE): PROBLEM, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         target = self.get_object()
+        scope = self.scope()
+        own = target.civil_servant_id == scope.person_id
+        if not own and not scope.as_hr().filter(Enrollment.objects.filter(pk=target.pk)).exists():
+            # A supervisor sees the team's enrolments but cancels only their own.
+            raise NotFound
         payload = serializers.CancelRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
