@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCHMARKS = ["conflicts", "dashboards", "imports"]
+BENCHMARKS = ["conflicts", "dashboards", "imports", "api"]
 
 
 def main(argv: list[str]) -> int:
