@@ -330,3 +330,69 @@ def test_conflicts_of_a_person_and_a_session(hr_a):
     assert client.get(f"/api/v1/sessions/{session.pk}/conflicts/").json()[0]["person_id"] == (
         person.pk
     )
+
+
+# --- Bulk upsert of schedule entries -------------------------------------------
+
+ROSTER = "/api/v1/schedule-entries/bulk/"
+
+
+def _shift(external_id, person, start, hours=7, **changes):
+    end = start + datetime.timedelta(hours=hours)
+    row = {
+        "external_id": external_id,
+        "nip": person.nip,
+        "kind": "Shift dinas",
+        "start": f"{start:%Y-%m-%dT%H:%M}",
+        "end": f"{end:%Y-%m-%dT%H:%M}",
+        "note": "Loket",
+    }
+    row.update(changes)
+    return row
+
+
+def test_schedule_upsert_by_external_id_is_idempotent_and_rechecks_clashes(hr_a, monkeypatch):
+    from training.services import reminders
+
+    rechecked = []
+    monkeypatch.setattr(
+        reminders, "queue_people_recheck", lambda ids, now=None: rechecked.append(sorted(set(ids)))
+    )
+    person = f.CivilServantFactory(district=hr_a.district)
+    day = f.session_day()
+    morning = datetime.datetime.combine(day, datetime.time(7))
+    rows = [_shift("R-1", person, morning), _shift("R-2", person, morning.replace(hour=14))]
+    client = client_with(token_for(hr_a.user, name="Roster"))
+    first = client.post(ROSTER, {"district": "mulyorejo", "rows": rows}, format="json")
+    assert first.status_code == 200, first.content
+    assert first.json()["counts"] == {"create": 2, "update": 0, "reject": 0}
+    again = client.post(ROSTER, {"district": "mulyorejo", "rows": rows}, format="json")
+    assert again.json()["counts"] == {"create": 0, "update": 2, "reject": 0}
+    assert person.schedule_entries.count() == 2
+    moved = [_shift("R-1", person, morning.replace(hour=8))]
+    client.post(ROSTER, {"district": "mulyorejo", "rows": moved}, format="json")
+    entry = person.schedule_entries.get(external_id="R-1")
+    assert timezone.localtime(entry.start, f.JAKARTA).hour == 8
+    assert rechecked == [[person.pk]] * 3
+    listed = client.get("/api/v1/schedule-entries/", {"external_id": "R-2"}).json()["results"]
+    assert [row["external_id"] for row in listed] == ["R-2"]
+
+
+def test_a_bad_schedule_row_gives_its_number_and_reason(hr_a):
+    person = f.CivilServantFactory(district=hr_a.district)
+    stranger = f.CivilServantFactory(district=f.district("plaju"))
+    morning = datetime.datetime.combine(f.session_day(), datetime.time(7))
+    rows = [
+        _shift("R-1", person, morning),
+        _shift("R-2", stranger, morning),
+        _shift("R-1", person, morning.replace(hour=14)),
+        _shift("R-4", person, morning, kind="tidur"),
+    ]
+    client = client_with(token_for(hr_a.user))
+    response = client.post(ROSTER, {"district": "mulyorejo", "rows": rows}, format="json")
+    assert response.status_code == 422
+    rejected = {row["row"]: row["errors"] for row in response.json()["rows"]}
+    assert set(rejected) == {2, 3, 4}
+    assert rejected[2][0]["column"] == "NIP"
+    assert "baris 1" in rejected[3][0]["message"]
+    assert not person.schedule_entries.exists()

@@ -21,6 +21,12 @@ def _bulk(world):
     return {"district": "mulyorejo", "dry_run": True, "rows": [person_row(1, unit="X")]}
 
 
+def _roster(world):
+    row = {"external_id": "R-1", "nip": world.objects["person"].nip, "kind": "Shift dinas"}
+    row.update({"start": "2030-01-07T07:00", "end": "2030-01-07T14:00"})
+    return {"district": "mulyorejo", "dry_run": True, "rows": [row]}
+
+
 def _enrol(world):
     return {"session": world.objects["session"].pk, "civil_servant": world.objects["person"].pk}
 
@@ -52,6 +58,14 @@ ROUTES = {
             lambda w: f"/api/v1/schedule-entries/{w.objects['schedule_entry'].pk}/",
             None,
             PERSON_OF_A,
+        )
+    ],
+    "api:schedule-entry-bulk": [
+        (
+            "post",
+            lambda w: "/api/v1/schedule-entries/bulk/",
+            _roster,
+            HR_OF_A,
         )
     ],
     "api:program-list": [("get", lambda w: "/api/v1/programs/", None, EVERYONE)],

@@ -33,7 +33,7 @@ class ScheduleEntryFilter(django_filters.FilterSet):
 
     class Meta:
         model = ScheduleEntry
-        fields = ["nip", "kind", "start_after", "start_before"]
+        fields = ["nip", "kind", "external_id", "start_after", "start_before"]
 
 
 class ProgramFilter(django_filters.FilterSet):

@@ -54,7 +54,17 @@ class ScheduleEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ScheduleEntry
-        fields = ["id", "nip", "kind", "leave_type", "start", "end", "note", "source"]
+        fields = [
+            "id",
+            "external_id",
+            "nip",
+            "kind",
+            "leave_type",
+            "start",
+            "end",
+            "note",
+            "source",
+        ]
 
 
 class ProgramSerializer(serializers.ModelSerializer):
@@ -203,6 +213,29 @@ class BulkOptionsSerializer(serializers.Serializer):
 class PeopleBulkSerializer(BulkOptionsSerializer):
     district = serializers.SlugField(help_text=_("The district's slug."))
     rows = PersonRowSerializer(many=True, allow_empty=False, max_length=10_000)
+
+
+class ScheduleRowSerializer(serializers.Serializer):
+    """One entry, as a row of the HR schedule import, with the roster system's id."""
+
+    external_id = serializers.CharField(
+        max_length=200, help_text=_("The entry's id in the roster system (the upsert key).")
+    )
+    nip = serializers.CharField(max_length=40)
+    kind = serializers.CharField(
+        max_length=60, help_text=_("duty_shift, leave, official_travel or other (or as shown).")
+    )
+    leave_type = _cell(help_text=_("For leave: tahunan, sakit, ..."))
+    start = serializers.CharField(
+        max_length=40, help_text=_("Local time of the district: YYYY-MM-DDTHH:MM.")
+    )
+    end = serializers.CharField(max_length=40)
+    note = _cell()
+
+
+class ScheduleBulkSerializer(BulkOptionsSerializer):
+    district = serializers.SlugField(help_text=_("The district's slug."))
+    rows = ScheduleRowSerializer(many=True, allow_empty=False, max_length=10_000)
 
 
 class RowErrorSerializer(serializers.Serializer):

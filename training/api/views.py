@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -19,7 +20,7 @@ from ..models import (
     TrainingProgram,
     TrainingSession,
 )
-from ..services import audit, conflicts, enrollment, people_sync
+from ..services import audit, conflicts, enrollment, people_sync, schedule_sync
 from . import filters, serializers
 from .problems import PROBLEM_TYPE
 
@@ -94,7 +95,7 @@ class CivilServantViewSet(ScopedReadViewSet):
             (422, PROBLEM_TYPE): PROBLEM,
             **ERRORS,
         },
-        description=_(
+        description=gettext_lazy(
             "Create or update civil servants by NIP (SIMPEG sync), with the rules and "
             "per-row messages of the HR personnel import. All rows or nothing, unless "
             "good_rows_only; dry_run writes nothing. Running the same call twice is harmless."
@@ -102,38 +103,9 @@ class CivilServantViewSet(ScopedReadViewSet):
     )
     @action(detail=False, methods=["post"], url_path="bulk")
     def bulk(self, request):
-        payload = serializers.PeopleBulkSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        district = self.scope().as_hr().districts().filter(slug=data["district"]).first()
-        if district is None:
-            raise NotFound(_("No district %(slug)s among yours.") % {"slug": data["district"]})
-        result = people_sync.upsert_people(
-            district=district,
-            rows=data["rows"],
-            actor=request.user,
-            now=timezone.now(),
-            dry_run=data["dry_run"],
-            good_rows_only=data["good_rows_only"],
-            via=via(request),
+        return bulk_upsert(
+            self, request, serializers.PeopleBulkSerializer, people_sync.upsert_people
         )
-        if result["counts"]["reject"] and not result["written"] and not data["dry_run"]:
-            body = {
-                "type": "about:blank",
-                "title": _("Unprocessable content"),
-                "status": 422,
-                "detail": _(
-                    "%(count)d rows were rejected; nothing was written. Correct them, or "
-                    "send good_rows_only to write the others."
-                )
-                % {"count": result["counts"]["reject"]},
-                "counts": result["counts"],
-                "rows": [row for row in result["rows"] if row["errors"]],
-            }
-            return Response(
-                body, status=status.HTTP_422_UNPROCESSABLE_ENTITY, content_type=PROBLEM_TYPE
-            )
-        return Response(result)
 
     @extend_schema(responses={200: serializers.ConflictSerializer(many=True), **ERRORS})
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -148,6 +120,26 @@ class ScheduleEntryViewSet(ScopedReadViewSet):
     base_queryset = ScheduleEntry.objects.select_related("civil_servant").order_by("start", "id")
     serializer_class = serializers.ScheduleEntrySerializer
     filterset_class = filters.ScheduleEntryFilter
+
+    @extend_schema(
+        request=serializers.ScheduleBulkSerializer,
+        responses={
+            200: serializers.BulkResultSerializer,
+            (422, PROBLEM_TYPE): PROBLEM,
+            **ERRORS,
+        },
+        description=gettext_lazy(
+            "Create or update shifts, leave and travel by the roster system's id, with the "
+            "rules and per-row messages of the HR schedule import; the people's clashes are "
+            "re-checked after the commit. All rows or nothing, unless good_rows_only; "
+            "dry_run writes nothing. Running the same call twice is harmless."
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk(self, request):
+        return bulk_upsert(
+            self, request, serializers.ScheduleBulkSerializer, schedule_sync.upsert_schedule
+        )
 
 
 @_read_docs(serializers.ProgramSerializer)
@@ -182,7 +174,7 @@ class EnrollmentViewSet(ScopedReadViewSet):
     @extend_schema(
         request=serializers.EnrollRequestSerializer,
         responses={201: serializers.EnrollmentSerializer, (422, PROBLEM_TYPE): PROBLEM, **ERRORS},
-        description=_(
+        description=gettext_lazy(
             "HR enrols a civil servant of their district, through the same service as the "
             "web: capacity, waitlist, approval and clash rules alike."
         ),
@@ -246,6 +238,42 @@ class EnrollmentViewSet(ScopedReadViewSet):
             detail=_("cancelled the enrolment of %(nip)s") % {"nip": target.civil_servant.nip},
         )
         return Response(serializers.EnrollmentSerializer(done).data)
+
+
+def bulk_upsert(view, request, serializer_class, upsert) -> Response:
+    """Check the body, find the district among the caller's HR districts, upsert, answer."""
+    payload = serializer_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    data = payload.validated_data
+    district = view.scope().as_hr().districts().filter(slug=data["district"]).first()
+    if district is None:
+        raise NotFound(_("No district %(slug)s among yours.") % {"slug": data["district"]})
+    result = upsert(
+        district=district,
+        rows=data["rows"],
+        actor=request.user,
+        now=timezone.now(),
+        dry_run=data["dry_run"],
+        good_rows_only=data["good_rows_only"],
+        via=via(request),
+    )
+    if result["counts"]["reject"] and not result["written"] and not data["dry_run"]:
+        body = {
+            "type": "about:blank",
+            "title": _("Unprocessable content"),
+            "status": 422,
+            "detail": _(
+                "%(count)d rows were rejected; nothing was written. Correct them, or "
+                "send good_rows_only to write the others."
+            )
+            % {"count": result["counts"]["reject"]},
+            "counts": result["counts"],
+            "rows": [row for row in result["rows"] if row["errors"]],
+        }
+        return Response(
+            body, status=status.HTTP_422_UNPROCESSABLE_ENTITY, content_type=PROBLEM_TYPE
+        )
+    return Response(result)
 
 
 def _refused(exc) -> Response:
