@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # poppler-utils (pdftoppm, the certificate rendered to PNG).
 NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
-.PHONY: install run test lint format messages bench bench-small clean
+.PHONY: install run test lint format messages openapi bench bench-small clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ format: install
 ## Compile the translation catalogues (needs gettext's msgfmt).
 messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
+
+## Write the API's OpenAPI document (docs/openapi.yaml; a test checks it is in step).
+openapi: install
+	$(PY) manage.py spectacular --lang en --file docs/openapi.yaml --validate --fail-on-warn
 
 ## Benchmarks on PostgreSQL (DATABASE_URL and CELERY_BROKER_URL must point at real servers).
 bench: install

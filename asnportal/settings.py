@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "districts",
     "training",
 ]
@@ -166,6 +170,7 @@ LOCALE_PATHS = [
         "emails",
         "planning",
         "learning",
+        "api",
     )
 ]
 USE_I18N = True
@@ -299,6 +304,42 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60,
     },
     "expire-import-jobs": {"task": "training.hr.tasks.expire_import_jobs", "schedule": 15 * 60},
+}
+
+# The REST API (training/api/, README "The API"): tokens or the web session,
+# scoped like the site, rate-limited per token in the default cache (Redis in
+# production), errors as problem details (RFC 9457).
+API_RATE = env.str("API_RATE", default="600/minute")
+API_MAX_REQUEST_BYTES = env.int("API_MAX_REQUEST_BYTES", default=16 * 1024 * 1024)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "training.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["training.api.permissions.PortalUser"],
+    "DEFAULT_PARSER_CLASSES": ["training.api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["training.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "training.api.problems.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Portal Pelatihan ASN API",
+    "DESCRIPTION": "Scoped like the portal: a token acts as its owner. See README, The API.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Content-Security-Policy (django-csp), locally as in production so that a

@@ -11,5 +11,6 @@ urlpatterns = [
     path("akun/", include("districts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("training.api.urls")),
     path("", include("training.urls")),
 ]

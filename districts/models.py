@@ -343,6 +343,9 @@ class ScheduleEntry(models.Model):
         related_name="+",
         verbose_name=_("entered by"),
     )
+    # The entry's id in the roster system that sent it: the API's upsert key
+    # within a district (blank for entries made in the portal).
+    external_id = models.CharField(_("external id"), max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

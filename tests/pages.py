@@ -116,6 +116,7 @@ SEGMENT_OBJECTS = {
     "rencana-tim": "plan",
     "belajar-mandiri": "outside_learning",
     "evaluasi-perilaku": "behaviour_evaluation",
+    "token-api": "api_token",
 }
 
 # ... unless the segment after it names an action that needs an object in
@@ -126,6 +127,10 @@ ACTION_OBJECTS = {"umpan-balik": "attended"}
 EXCLUDED = {
     "admin:*": "Django's own admin templates (checked upstream); only its index is crawled",
     "django.views.static.serve": "static files in DEBUG, not pages",
+    # The REST API answers JSON, not HTML pages; its own matrix walks every route
+    # (tests/training/test_api_matrix.py) and Chromium renders its docs
+    # (tests/training/test_api_browser.py: Swagger UI, a third party's page).
+    "api:*": "the REST API (JSON) and its Swagger UI: checked by tests/training/test_api_*.py",
 }
 ADMIN_CRAWLED = {"admin:index"}
 
@@ -320,6 +325,7 @@ def build_world(now: datetime.datetime | None = None) -> World:
         OutsideLearning,
         TrainingSession,
     )
+    from training.services import api_tokens
 
     now = now or timezone.now()
     today = timezone.localtime(now, f.JAKARTA).date()
@@ -395,6 +401,13 @@ def build_world(now: datetime.datetime | None = None) -> World:
     )
     job.file.save("pegawai.csv", ContentFile(b"NIP;Nama\n"), save=False)
     job.save()
+    api_token, _secret = api_tokens.create_token(
+        user=hr_a.user,
+        name="SIMPEG",
+        scope="write",
+        expires_at=now + datetime.timedelta(days=90),
+        actor=hr_a.user,
+    )
 
     competency = Competency.objects.get_or_create(
         district=a, name="Kualitas pelayanan publik", defaults={"kind": "sosial_kultural"}
@@ -463,6 +476,7 @@ def build_world(now: datetime.datetime | None = None) -> World:
             "plan": plan,
             "outside_learning": claim,
             "behaviour_evaluation": follow_up,
+            "api_token": api_token,
         },
         values=_values(certificate, asn, clash.fingerprint),
     )
@@ -505,6 +519,7 @@ def world_from_database(district_slug: str, other_slug: str, now=None, asn_id=No
 
     from districts.models import CivilServant, District, ScheduleEntry
     from training.models import (
+        ApiToken,
         BehaviourEvaluation,
         Competency,
         CompletionRecord,
@@ -595,6 +610,7 @@ def world_from_database(district_slug: str, other_slug: str, now=None, asn_id=No
                 BehaviourEvaluation.objects.filter(rater=asn.supervisor, answered_at__isnull=True),
                 "unanswered follow-up of the supervisor",
             ),
+            "api_token": first(ApiToken.objects.filter(user__managed_districts=a), "API token"),
         },
         values=_values(
             certificate,

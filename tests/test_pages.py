@@ -42,7 +42,7 @@ def test_the_same_world_comes_from_an_existing_database():
 
     world = catalogue.world_from_database("mulyorejo", "plaju")
 
-    # The demo has no import job, no notification and no calendar token yet: the
+    # The demo has no import job, no notification, no calendar or API token yet: the
     # catalogue names the pages that leaves out instead of failing on them.
     missing = catalogue.unplaced(world)
     reasons = {line.split(": ", 1)[1] for line in missing}
@@ -50,6 +50,7 @@ def test_the_same_world_comes_from_an_existing_database():
         "the world has no value for 'token' (after 'kalender')",
         "the world has no value for 'pk' (after 'impor')",
         "the world has no value for 'pk' (after 'notifikasi')",
+        "the world has no value for 'pk' (after 'token-api')",
     }
     assert "training:hr-import (kepegawaian/impor/<int:pk>/): " in "\n".join(missing)
     pages = catalogue.pages(world)

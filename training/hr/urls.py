@@ -16,6 +16,7 @@ from .views import (
     programs,
     roster,
     sessions,
+    tokens,
 )
 
 urlpatterns = [
@@ -65,4 +66,6 @@ urlpatterns = [
     path("impor/<int:pk>/", imports.import_detail, name="hr-import"),
     path("impor/<int:pk>/simpan/", imports.import_commit, name="hr-import-commit"),
     path("impor/<int:pk>/buang/", imports.import_discard, name="hr-import-discard"),
+    path("token-api/", tokens.token_list, name="hr-tokens"),
+    path("token-api/<int:pk>/cabut/", tokens.token_revoke, name="hr-token-revoke"),
 ]

@@ -4,6 +4,7 @@ The app label (``training``), the table names and the migrations are those of
 the single ``models.py`` this package replaced.
 """
 
+from .api import ApiToken
 from .audit import AuditEntry
 from .budget import BudgetCeiling
 from .catalogue import Instructor, TrainingProgram, Venue
@@ -18,6 +19,7 @@ from .records import CertificateSequence, CompletionRecord
 from .sessions import TrainingSession
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "BudgetCeiling",
     "BehaviourEvaluation",

@@ -24,6 +24,8 @@ class AuditEntry(models.Model):
         IMPORTED = "imported", _("imported")
         PASSWORD_RESET_SENT = "password_reset", _("sent a password reset link")
         OUTSIDE_LEARNING = "outside_learning", _("outside learning")
+        API_WRITE = "api_write", _("wrote through the API")
+        API_TOKEN = "api_token", _("changed an API token")
 
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")

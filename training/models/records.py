@@ -81,6 +81,9 @@ class CompletionRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # For exports (``updated_since``): every save moves it; certificates issued
+    # by a queryset update() set it themselves.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-completion_date"]

@@ -317,6 +317,11 @@ def _commit_personnel(district: District, rows: list[dict]) -> None:
             person.save(update_fields=["supervisor"])
 
 
+def write_personnel(district: District, rows: list[dict]) -> None:
+    """Write accepted preview rows of people (inside the caller's transaction)."""
+    _commit_personnel(district, rows)
+
+
 def _commit_schedule(rows: list[dict], actor, *, now: datetime.datetime) -> None:
     for row in rows:
         values = row["values"]

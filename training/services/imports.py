@@ -409,8 +409,14 @@ def _on_cycles(line: dict[str, str | None]) -> set[str]:
     return on_cycle
 
 
-def preview_schedule(*, district: District, table: list[tuple[int, dict]], progress=None) -> dict:
-    """Return ``{"rows": [...], "counts": {...}}`` for a schedule file of ``district``."""
+def preview_schedule(
+    *, district: District, table: list[tuple[int, dict]], progress=None, replaces=None
+) -> dict:
+    """Return ``{"rows": [...], "counts": {...}}`` for a schedule file of ``district``.
+
+    ``replaces`` (row number → entry id, for the API's upsert): the entry a row
+    rewrites is no duplicate of that row.
+    """
     nips = [normalize_nip(raw.get("nip", "")) for _, raw in table]
     people = {
         nip: (pk, asn_type, name)
@@ -482,7 +488,7 @@ def preview_schedule(*, district: District, table: list[tuple[int, dict]], progr
         rows.append(row)
         if progress and index % 500 == 0:
             progress(index)
-    _reject_existing_entries(rows)
+    _reject_existing_entries(rows, replaces or {})
     result = [row.as_json("create") for row in rows]
     for item in result:  # a roster names people by NIP only: show whose row it is
         item["name"] = people[item["nip"]][2] if item["nip"] in people else ""
@@ -510,15 +516,16 @@ def _moment(row: _Row, field: str, zone) -> datetime.datetime | None:
     return value.replace(tzinfo=zone)
 
 
-def _reject_existing_entries(rows: list[_Row]) -> None:
+def _reject_existing_entries(rows: list[_Row], replaces: dict[int, int]) -> None:
     valid = [row for row in rows if not row.errors]
     if not valid:
         return
-    existing = set(
-        ScheduleEntry.objects.filter(
+    existing = {
+        (person, kind, start, end): pk
+        for pk, person, kind, start, end in ScheduleEntry.objects.filter(
             civil_servant_id__in={row.values["civil_servant_id"] for row in valid}
-        ).values_list("civil_servant_id", "kind", "start", "end")
-    )
+        ).values_list("pk", "civil_servant_id", "kind", "start", "end")
+    }
     for row in valid:
         values = row.values
         key = (
@@ -527,6 +534,6 @@ def _reject_existing_entries(rows: list[_Row]) -> None:
             datetime.datetime.fromisoformat(values["start"]),
             datetime.datetime.fromisoformat(values["end"]),
         )
-        if key in existing:
+        if key in existing and existing[key] != replaces.get(row.number):
             row.error("start", _("This entry is already in the schedule."))
             row.values = {}

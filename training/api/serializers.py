@@ -1,0 +1,274 @@
+"""What the API reads and writes, field by field (the schema is generated from these)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from districts.models import CivilServant, District, ScheduleEntry, WorkUnit
+
+from ..models import CompletionRecord, Enrollment, TrainingProgram, TrainingSession
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "slug", "name", "level", "province", "bps_code", "time_zone"]
+
+
+class WorkUnitSerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = WorkUnit
+        fields = ["id", "district", "code", "name", "kind", "parent", "works_in_shifts"]
+
+
+class CivilServantSerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    work_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    supervisor = serializers.SlugRelatedField(slug_field="nip", read_only=True, allow_null=True)
+
+    class Meta:
+        model = CivilServant
+        fields = [
+            "id",
+            "nip",
+            "name",
+            "front_title",
+            "back_title",
+            "gender",
+            "birth_date",
+            "asn_type",
+            "rank",
+            "position_type",
+            "position_title",
+            "district",
+            "work_unit",
+            "supervisor",
+            "email",
+            "is_active",
+        ]
+
+
+class ScheduleEntrySerializer(serializers.ModelSerializer):
+    nip = serializers.CharField(source="civil_servant.nip", read_only=True)
+
+    class Meta:
+        model = ScheduleEntry
+        fields = [
+            "id",
+            "external_id",
+            "nip",
+            "kind",
+            "leave_type",
+            "start",
+            "end",
+            "note",
+            "source",
+        ]
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = TrainingProgram
+        fields = [
+            "id",
+            "district",
+            "code",
+            "title",
+            "competency_kind",
+            "form",
+            "method",
+            "provider",
+            "jp_credited",
+            "requires_supervisor_approval",
+            "open_to_other_districts",
+            "is_active",
+        ]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    program_code = serializers.CharField(source="program.code", read_only=True)
+    program_title = serializers.CharField(source="program.title", read_only=True)
+    venue = serializers.CharField(source="venue.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "id",
+            "district",
+            "program",
+            "program_code",
+            "program_title",
+            "venue",
+            "start",
+            "end",
+            "capacity",
+            "status",
+            "enrollment_opens_at",
+            "enrollment_closes_at",
+        ]
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    nip = serializers.CharField(source="civil_servant.nip", read_only=True)
+
+    class Meta:
+        model = Enrollment
+        fields = ["id", "session", "civil_servant", "nip", "status", "created_at", "updated_at"]
+
+
+class EnrollRequestSerializer(serializers.Serializer):
+    session = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    civil_servant = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    confirm_clash = serializers.BooleanField(
+        default=False, help_text=_("Enrol even when the session clashes with the schedule.")
+    )
+
+
+class CancelRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, allow_blank=True, default="")
+
+
+class CompletionRecordSerializer(serializers.ModelSerializer):
+    nip = serializers.CharField(source="civil_servant.nip", read_only=True)
+    program_code = serializers.CharField(source="program.code", read_only=True)
+    program_title = serializers.CharField(source="program.title", read_only=True)
+    start = serializers.DateTimeField(source="session.start", read_only=True, allow_null=True)
+    end = serializers.DateTimeField(source="session.end", read_only=True, allow_null=True)
+
+    class Meta:
+        model = CompletionRecord
+        fields = [
+            "id",
+            "nip",
+            "program_code",
+            "program_title",
+            "session",
+            "start",
+            "end",
+            "completion_date",
+            "jp_credited",
+            "score",
+            "passed",
+            "certificate_number",
+            "issued_at",
+            "updated_at",
+        ]
+
+
+class ConflictSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    person_id = serializers.IntegerField()
+    enrollment_id = serializers.IntegerField(allow_null=True)
+    session_id = serializers.IntegerField()
+    session_start = serializers.DateTimeField()
+    session_end = serializers.DateTimeField()
+    other_label = serializers.CharField()
+    other_start = serializers.DateTimeField()
+    other_end = serializers.DateTimeField()
+    resolved = serializers.BooleanField()
+
+
+# --- Bulk upsert of civil servants (SIMPEG sync) ------------------------------
+
+
+def _cell(**kwargs):
+    return serializers.CharField(
+        required=False, allow_blank=True, max_length=200, default="", **kwargs
+    )
+
+
+class PersonRowSerializer(serializers.Serializer):
+    """One person, as a row of the HR personnel import (the same checks, the same messages)."""
+
+    nip = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=200)
+    front_title = _cell()
+    back_title = _cell()
+    gender = serializers.CharField(max_length=20, help_text=_("L (male) or P (female)."))
+    birth_date = serializers.CharField(max_length=20, help_text=_("DD-MM-YYYY or YYYY-MM-DD."))
+    asn_type = serializers.CharField(max_length=10, help_text=_("PNS, CPNS or PPPK."))
+    rank = serializers.CharField(max_length=20, help_text=_("e.g. III/a, or IX for PPPK."))
+    position_title = serializers.CharField(max_length=200)
+    position_type = _cell(help_text=_("Default: pelaksana."))
+    work_unit = serializers.CharField(max_length=200, help_text=_("Code or name of the unit."))
+    supervisor = _cell(help_text=_("The supervisor's NIP."))
+    email = _cell()
+
+
+class BulkOptionsSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField(
+        default=False, help_text=_("Check every row and say what would change; write nothing.")
+    )
+    good_rows_only = serializers.BooleanField(
+        default=False,
+        help_text=_("Write the good rows and skip the bad ones (default: all rows or nothing)."),
+    )
+
+
+class PeopleBulkSerializer(BulkOptionsSerializer):
+    district = serializers.SlugField(help_text=_("The district's slug."))
+    rows = PersonRowSerializer(many=True, allow_empty=False, max_length=10_000)
+
+
+class ScheduleRowSerializer(serializers.Serializer):
+    """One entry, as a row of the HR schedule import, with the roster system's id."""
+
+    external_id = serializers.CharField(
+        max_length=200, help_text=_("The entry's id in the roster system (the upsert key).")
+    )
+    nip = serializers.CharField(max_length=40)
+    kind = serializers.CharField(
+        max_length=60, help_text=_("duty_shift, leave, official_travel or other (or as shown).")
+    )
+    leave_type = _cell(help_text=_("For leave: tahunan, sakit, ..."))
+    start = serializers.CharField(
+        max_length=40, help_text=_("Local time of the district: YYYY-MM-DDTHH:MM.")
+    )
+    end = serializers.CharField(max_length=40)
+    note = _cell()
+
+
+class ScheduleBulkSerializer(BulkOptionsSerializer):
+    district = serializers.SlugField(help_text=_("The district's slug."))
+    rows = ScheduleRowSerializer(many=True, allow_empty=False, max_length=10_000)
+
+
+class RowErrorSerializer(serializers.Serializer):
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class RowResultSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text=_("The row's number, from 1."))
+    action = serializers.ChoiceField(choices=["create", "update", "reject"])
+    nip = serializers.CharField()
+    errors = RowErrorSerializer(many=True)
+
+
+class CountsSerializer(serializers.Serializer):
+    create = serializers.IntegerField()
+    update = serializers.IntegerField()
+    reject = serializers.IntegerField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    written = serializers.BooleanField(help_text=_("Whether anything was written."))
+    counts = CountsSerializer()
+    rows = RowResultSerializer(many=True)
+
+
+class ProblemSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.JSONField(required=False)
+    rows = RowResultSerializer(many=True, required=False)
+    counts = CountsSerializer(required=False)
+    retry_after = serializers.IntegerField(required=False)
