@@ -151,7 +151,7 @@ def test_schedule_service_refuses_venue_overlap_on_every_database(officer):
 def test_venue_exclusion_constraint_refuses_overlap_on_postgresql():
     existing = SessionFactory()
 
-    with pytest.raises(IntegrityError, match="session_venue_no_overlap"), transaction.atomic():
+    with pytest.raises(IntegrityError, match="meeting_venue_no_overlap"), transaction.atomic():
         SessionFactory(venue=existing.venue, program=existing.program, start=local(2026, 12, 7, 11))
 
     back_to_back = SessionFactory(

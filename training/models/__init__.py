@@ -8,6 +8,7 @@ from .audit import AuditEntry
 from .catalogue import Instructor, TrainingProgram, Venue
 from .enrolment import ConflictResolution, Enrollment, Feedback
 from .imports import ImportJob
+from .meetings import Meeting
 from .messages import Notification, Reminder
 from .records import CertificateSequence, CompletionRecord
 from .sessions import TrainingSession
@@ -20,6 +21,7 @@ __all__ = [
     "Enrollment",
     "Feedback",
     "ImportJob",
+    "Meeting",
     "Instructor",
     "Notification",
     "Reminder",

@@ -101,6 +101,8 @@ class Conflict:
     fingerprint: str
     other_session_id: int | None = None
     resolved: bool = False
+    #: The meeting of the session that clashes (``session_start``/``session_end`` are its times).
+    meeting_id: int | None = None
 
     @property
     def kind_label(self) -> str:
@@ -146,6 +148,7 @@ _SUBJECT_COLUMNS = (
     "s_enrollment",
     "s_person",
     "s_session",
+    "s_meeting",
     "s_start",
     "s_end",
     "s_district",
@@ -173,8 +176,9 @@ class _Subjects:
             "s_enrollment": self.enrollment,
             "s_person": self.person,
             "s_session": F(f"{self.session}id" if self.session else "pk"),
-            "s_start": F(f"{self.session}start"),
-            "s_end": F(f"{self.session}end"),
+            "s_meeting": F(f"{self.session}meetings__id"),
+            "s_start": F(f"{self.session}meetings__start"),
+            "s_end": F(f"{self.session}meetings__end"),
             "s_district": F(f"{self.session}district_id"),
         }
         return self.queryset.values(**{name: columns[name] for name in names})
@@ -211,8 +215,8 @@ def _other_enrollments() -> QuerySet:
         o_person=F("civil_servant_id"),
         o_kind=Value(ConflictKind.ENROLLMENT),
         o_session=F("session_id"),
-        o_start=F("session__start"),
-        o_end=F("session__end"),
+        o_start=F("session__meetings__start"),
+        o_end=F("session__meetings__end"),
         o_label=F("session__program__title"),
     )
 
@@ -230,7 +234,7 @@ def _others_sql(name: str, vendor: str) -> tuple[str, tuple]:
 # joined to the person's other intervals, half-open (back-to-back is no clash);
 # an enrolment never clashes with the session it is checked for.
 _OVERLAP_SQL = (
-    "SELECT s.s_enrollment, s.s_person, s.s_session, s.s_start, s.s_end,"
+    "SELECT s.s_enrollment, s.s_person, s.s_session, s.s_meeting, s.s_start, s.s_end,"
     " o.o_id, o.o_kind, o.o_session, o.o_start, o.o_end, o.o_label"
     " FROM ({subjects}) s JOIN ({others}) o ON o.o_person = s.s_person"
     " AND o.o_start < s.s_end AND s.s_start < o.o_end"
@@ -241,7 +245,7 @@ _OVERLAP_SQL = (
 # of (number, district or 0, zone or '', start, end), named column1... on both
 # databases; the number stands in the other side's id.
 _HOLIDAY_SQL = (
-    "SELECT s.s_enrollment, s.s_person, s.s_session, s.s_start, s.s_end,"
+    "SELECT s.s_enrollment, s.s_person, s.s_session, s.s_meeting, s.s_start, s.s_end,"
     " h.column1, %s, CAST(NULL AS integer), h.column4, h.column5, ''"
     " FROM ({subjects}) s JOIN {districts} d ON d.id = s.s_district JOIN (VALUES {values}) h"
     " ON (h.column2 = d.id OR h.column3 = d.time_zone)"
@@ -280,11 +284,14 @@ def _overlap_rows(subjects: _Subjects, intervals: list[tuple]) -> list[tuple]:
 
 def _conflict(row: tuple, intervals: list[tuple]) -> Conflict:
     """Return the conflict of one row of :func:`_overlap_rows`."""
-    enrollment, person, session, s_start, s_end, other, kind, o_session, o_start, o_end, label = row
+    enrollment, person, session, meeting, s_start, s_end = row[:6]
+    other, kind, o_session, o_start, o_end, label = row[6:]
     subject = (enrollment, person, session, _aware(s_start), _aware(s_end))
     if kind == ConflictKind.HOLIDAY:
-        return _holiday_conflict(*subject, intervals[other])
-    return _make(kind, *subject, (other, _aware(o_start), _aware(o_end), label, o_session))
+        found = _holiday_conflict(*subject, intervals[other])
+    else:
+        found = _make(kind, *subject, (other, _aware(o_start), _aware(o_end), label, o_session))
+    return dataclasses.replace(found, meeting_id=meeting)
 
 
 def _make(kind: str, enrollment, person, session, s_start, s_end, other: tuple) -> Conflict:

@@ -12,6 +12,7 @@ from districts import localtime
 from ..models import AuditEntry, TrainingSession, Venue
 from . import audit, reminders, session_notices
 from . import enrollment as enrollment_service
+from . import meetings as meeting_service
 from .warnings import Warning, session_warnings
 
 Interval = tuple[datetime.datetime, datetime.datetime]
@@ -56,13 +57,19 @@ def _record_override(*, session, actor, warnings, reason):
         )
 
 
-def _save(session: TrainingSession) -> None:
+VENUE_CONSTRAINTS = ("session_venue_no_overlap", "meeting_venue_no_overlap")
+
+
+def _save(session: TrainingSession, *, then=None) -> None:
+    """Save the session (and with ``then``, its meetings) or refuse a venue booked twice."""
     session.full_clean()
     try:
         with transaction.atomic():
             session.save()
+            if then is not None:
+                then(session)
     except IntegrityError as exc:
-        if "session_venue_no_overlap" in str(exc):
+        if any(name in str(exc) for name in VENUE_CONSTRAINTS):
             raise ValidationError(
                 {"venue": _("The venue is already booked at that time.")}
             ) from exc
@@ -116,7 +123,7 @@ def schedule_sessions(
                 override_reason=override_reason.strip() if own_warnings else "",
                 created_by=actor,
             )
-            _save(session)
+            _save(session, then=meeting_service.single_meeting)
             audit.record(
                 session=session,
                 district_id=session.district_id,
@@ -181,7 +188,7 @@ def update_session(
                     % {"taken": taken}
                 }
             )
-        _save(session)
+        _save(session, then=meeting_service.follow_session)
         # Freed seats go to the waitlist, in order.
         while (
             session.status == TrainingSession.Status.PUBLISHED
@@ -242,6 +249,7 @@ def cancel_session(*, session: TrainingSession, reason: str, actor) -> TrainingS
         session.status = TrainingSession.Status.CANCELLED
         session.cancel_reason = reason.strip()
         session.save(update_fields=["status", "cancel_reason", "updated_at"])
+        meeting_service.mark_cancelled(session)
         audit.record(
             session=session,
             district_id=session.district_id,
