@@ -53,10 +53,21 @@ def session_fingerprint(session: TrainingSession) -> str:
 
 
 def session_change_rows(
-    session: TrainingSession, change: str, enrollments: list[Enrollment]
+    session: TrainingSession, change: str, enrollments: list[Enrollment], moved=()
 ) -> list[Reminder]:
-    """Return one unsaved notice of ``change`` per enrolment in ``enrollments``."""
+    """Return one unsaved notice of ``change`` per enrolment in ``enrollments``.
+
+    A reschedule names the meetings that moved (``-m<id>.<id>``, as many as fit).
+    """
     fingerprint = session_fingerprint(session) if change == "rescheduled" else change
+    if change == "rescheduled" and moved:
+        named = ""
+        for meeting_id in moved:
+            longer = f"{named}.{meeting_id}" if named else f"-m{meeting_id}"
+            if len(fingerprint) + len(longer) > 64:
+                break
+            named = longer
+        fingerprint += named
     return [
         Reminder(
             enrollment_id=item.pk,
@@ -68,12 +79,12 @@ def session_change_rows(
     ]
 
 
-def record_session_change(*, session: TrainingSession, change: str) -> int:
+def record_session_change(*, session: TrainingSession, change: str, moved=()) -> int:
     """Record one notice of ``change`` per enrolled person, queued after the commit.
 
-    Return how many were candidates.
+    ``moved`` names the meetings whose day or time changed. Return how many were candidates.
     """
-    rows = session_change_rows(session, change, list(enrolled_people(session)))
+    rows = session_change_rows(session, change, list(enrolled_people(session)), moved)
     with transaction.atomic():
         outbox.record_and_queue(rows)
     return len(rows)
