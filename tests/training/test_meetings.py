@@ -336,3 +336,52 @@ def test_conflicts_per_meeting_match_a_brute_force_oracle(mine, theirs, entries)
                     )
         assert found == expected
         transaction.set_rollback(True)
+
+
+# --- the HR form: one session, its meetings in a formset -----------------------------
+
+
+def formset_rows(rows):
+    data = {
+        "meetings-TOTAL_FORMS": str(len(rows)),
+        "meetings-INITIAL_FORMS": "0",
+        "meetings-MIN_NUM_FORMS": "0",
+        "meetings-MAX_NUM_FORMS": "30",
+    }
+    for number, row in enumerate(rows):
+        data.update({f"meetings-{number}-{name}": value for name, value in row.items()})
+    return data
+
+
+def test_hr_schedules_a_three_day_bimtek_with_another_venue_on_day_three(hr_client, officer):
+    from django.urls import reverse
+
+    from tests.training.hr_helpers import session_form
+    from training.models import TrainingSession
+
+    first, second, third = three_days()
+    program = ProgramFactory(district=officer.district)
+    hall = VenueFactory(district=officer.district)
+    lab = VenueFactory(district=officer.district)
+    rows = [
+        {"date": second.isoformat(), "start_time": "08:00", "end_time": "12:00", "venue": hall.pk},
+        {"date": third.isoformat(), "start_time": "08:00", "end_time": "15:00", "venue": lab.pk},
+    ]
+    data = {**session_form(program, hall, date=first.isoformat()), **formset_rows(rows)}
+    closes = first - datetime.timedelta(days=3)
+    data["enrollment_closes_at"] = f"{closes.isoformat()}T16:00"
+
+    response = hr_client.post(reverse("training:hr-session-create"), data)
+
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    session = TrainingSession.objects.get()
+    meetings = list(session.meetings.all())
+    assert [(m.start, m.end, m.venue) for m in meetings] == [
+        (at(first, 8), at(first, 12), hall),
+        (at(second, 8), at(second, 12), hall),
+        (at(third, 8), at(third, 15), lab),
+    ]
+
+    edit = hr_client.get(reverse("training:hr-session-edit", args=[session.pk]))
+    assert edit.status_code == 200
+    assert "Pertemuan lainnya" in edit.content.decode()

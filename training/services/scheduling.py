@@ -340,15 +340,35 @@ def update_session(
     *,
     session: TrainingSession,
     data: dict,
+    meetings: list[MeetingPlan] | None = None,
     override_reason: str = "",
     actor,
     now: datetime.datetime,
 ) -> TrainingSession:
     """Change a session; a new time is a reschedule that tells everyone enrolled.
 
-    A larger capacity moves people off the waitlist; a capacity below the seats
+    With ``meetings`` the session's meetings become those (see
+    :func:`update_meetings`) and ``data``'s times and place are theirs. A
+    larger capacity moves people off the waitlist; a capacity below the seats
     already taken is refused.
     """
+    if meetings is not None:
+        data = {
+            name: value
+            for name, value in data.items()
+            if name not in {"start", "end", "venue", "online_url"}
+        }
+        with transaction.atomic():
+            session = update_session(
+                session=session, data=data, override_reason=override_reason, actor=actor, now=now
+            )
+            return update_meetings(
+                session=session,
+                meetings=meetings,
+                override_reason=override_reason,
+                actor=actor,
+                now=now,
+            )
     if session.status == TrainingSession.Status.CANCELLED:
         raise ValidationError(_("A cancelled session cannot be changed."))
     if session.status == TrainingSession.Status.COMPLETED:
@@ -358,13 +378,16 @@ def update_session(
         old_start, old_end = session.start, session.end
         for name, value in data.items():
             setattr(session, name, value)
+        own = list(Meeting.objects.filter(session=session))
+        several = len(own) > 1
         found = _check(
             district=session.district,
-            intervals=[(session.start, session.end)],
+            intervals=[m.interval for m in own] if several else [(session.start, session.end)],
             venue=session.venue,
             instructor=session.instructor,
             override_reason=override_reason,
             exclude_ids=(session.pk,),
+            places=[(m.venue_id, m.instructor_id) for m in own] if several else None,
         )
         if found:
             session.override_reason = override_reason.strip()
