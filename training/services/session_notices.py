@@ -96,6 +96,13 @@ def send_session_change(*, session_id: int, change: str) -> int:
     return record_session_change(session=session, change=change) if session else 0
 
 
+def moved_meetings(fingerprint: str, session: TrainingSession) -> list:
+    """Return the meetings a reschedule notice names (``…-m<id>.<id>``), at their new times."""
+    _times, marker, named = fingerprint.partition("-m")
+    ids = [int(part) for part in named.split(".") if part.isdigit()] if marker else []
+    return list(session.meetings.filter(pk__in=ids).select_related("venue")) if ids else []
+
+
 @outbox.kind(Kind.RESCHEDULED, label=_("Session rescheduled"))
 @outbox.kind(Kind.SESSION_CANCELLED, label=_("Session cancelled"))
 def compose_session_change(reminder: Reminder, *, now: datetime.datetime, prepared):
@@ -139,7 +146,13 @@ def compose_session_change(reminder: Reminder, *, now: datetime.datetime, prepar
         subject=str(SUBJECTS[change]) % {"title": session.program.title},
         body=render_to_string(
             "emails/hr_session_changed.txt",
-            {"session": session, "person": person, "change": change},
+            {
+                "session": session,
+                "person": person,
+                "change": change,
+                "meetings": list(session.meetings.select_related("venue")),
+                "moved": moved_meetings(reminder.fingerprint, session),
+            },
         ),
         to=to(reminder.recipient),
         url=reverse("training:session", args=[session.pk]),
