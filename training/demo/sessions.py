@@ -223,6 +223,15 @@ class TrainingBuilder:
                     )
                     taken += 1
 
+        # Sessions with several meetings (training.demo.meetings); no random numbers drawn.
+        self._build_meetings(
+            district,
+            instructors,
+            hr_user,
+            holidays,
+            [person for person in everyone if person not in shift_workers and person != head],
+        )
+
         # Duty shifts for shift workers, leave and travel for some others.
         entries = []
         for person in shift_workers:
