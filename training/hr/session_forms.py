@@ -120,6 +120,14 @@ class SessionForm(forms.Form):
             "certificate, the program's JP credited once."
         ),
     )
+    recorded_afterwards = forms.BooleanField(
+        label=_("Entered afterwards: a training already held"),
+        required=False,
+        help_text=_(
+            "For a training held before it was entered here: it is recorded as held, never "
+            "opened for enrolment, and you add the participants, attendance and completion."
+        ),
+    )
     override_reason = forms.CharField(
         label=_("Reason for going ahead despite the warnings"),
         required=False,
@@ -145,7 +153,7 @@ class SessionForm(forms.Form):
         self.fields["venue"].label_from_instance = lambda v: f"{v.name} ({v.district})"
         if session is not None:
             del self.fields["program"], self.fields["repeat_weeks"], self.fields["extra_dates"]
-            del self.fields["separate_sessions"]
+            del self.fields["separate_sessions"], self.fields["recorded_afterwards"]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             *(["program"] if session is None else []),
@@ -176,7 +184,8 @@ class SessionForm(forms.Form):
                             Column("extra_dates", css_class="col-md-8"),
                         ),
                         "separate_sessions",
-                    )
+                    ),
+                    "recorded_afterwards",
                 ]
                 if session is None
                 else []

@@ -220,17 +220,25 @@ def schedule_session(
     enrollment_opens_at: datetime.datetime | None = None,
     enrollment_closes_at: datetime.datetime | None = None,
     override_reason: str = "",
+    recorded_afterwards: bool = False,
+    now: datetime.datetime | None = None,
     actor,
 ) -> TrainingSession:
     """Create one draft session of ``program`` that meets at each of ``meetings``.
 
     One enrolment, one seat and one completion cover every meeting; the JP
-    credited is the program's, once.
+    credited is the program's, once. ``recorded_afterwards`` records a
+    training already held (every meeting ended before ``now``): it is
+    completed at once, never open to enrol, and HR adds who took part.
     """
     if not meetings:
         raise ValidationError({"meetings": _("Add at least one meeting.")})
     plans = sorted(meetings, key=lambda plan: plan.start)
     _refuse_overlapping(plans)
+    if recorded_afterwards and (now is None or plans[-1].end > now):
+        raise ValidationError(
+            {"meetings": _("A training entered afterwards must have ended already.")}
+        )
     intervals = [plan.interval for plan in plans]
     with transaction.atomic():
         found = _check(
@@ -253,6 +261,10 @@ def schedule_session(
             enrollment_opens_at=enrollment_opens_at,
             enrollment_closes_at=enrollment_closes_at,
             override_reason=override_reason.strip() if found else "",
+            recorded_afterwards=recorded_afterwards,
+            status=TrainingSession.Status.COMPLETED
+            if recorded_afterwards
+            else TrainingSession.Status.DRAFT,
             created_by=actor,
         )
         _save(session, then=lambda saved: _write_meetings(saved, plans))
@@ -433,12 +445,22 @@ def update_session(
     return session
 
 
-def publish_session(*, session: TrainingSession, actor) -> TrainingSession:
-    """Open a draft session to enrolment."""
+def publish_session(
+    *, session: TrainingSession, actor, now: datetime.datetime | None = None
+) -> TrainingSession:
+    """Open a draft session to enrolment (not one that has started by ``now``)."""
     with transaction.atomic():
         session = TrainingSession.objects.select_for_update().get(pk=session.pk)
         if session.status != TrainingSession.Status.DRAFT:
             raise ValidationError(_("Only a draft session can be published."))
+        if now is not None and session.start <= now:
+            raise ValidationError(
+                _(
+                    "This session has already started, so it cannot be opened for enrolment. "
+                    "To record a training held in the past, schedule it with “Entered "
+                    "afterwards”."
+                )
+            )
         session.status = TrainingSession.Status.PUBLISHED
         session.full_clean()
         session.save(update_fields=["status", "updated_at"])

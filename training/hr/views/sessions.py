@@ -118,9 +118,12 @@ def session_create(request):
             "actor": request.user,
         }
         try:
-            if data["separate_sessions"] and formset.rows():
+            if data["separate_sessions"] and (formset.rows() or data["recorded_afterwards"]):
                 raise ValidationError(
-                    _("Separate classes take the dates above; leave the further meetings empty.")
+                    _(
+                        "Separate classes take the dates above; leave the further meetings "
+                        "empty and “Entered afterwards” unticked."
+                    )
                 )
             if data["separate_sessions"]:
                 created = session_costs.schedule_with_cost(
@@ -130,7 +133,12 @@ def session_create(request):
                     **common,
                 )
             else:
-                created = session_costs.schedule_with_cost(meetings=plans, **common)
+                created = session_costs.schedule_with_cost(
+                    meetings=plans,
+                    recorded_afterwards=data["recorded_afterwards"],
+                    now=timezone.now(),
+                    **common,
+                )
         except scheduling.WarningsNeedReason as exc:
             found = exc.warnings
             form.add_error("override_reason", REASON_NEEDED)
@@ -139,7 +147,12 @@ def session_create(request):
         else:
             messages.success(
                 request,
-                _("%(count)d session(s) scheduled as drafts.") % {"count": len(created)},
+                _(
+                    "The training was recorded as held. Add the participants, then their "
+                    "attendance and completion."
+                )
+                if created[0].recorded_afterwards
+                else _("%(count)d session(s) scheduled as drafts.") % {"count": len(created)},
             )
             for note in form.jp_notes(plans[:1] if data["separate_sessions"] else plans):
                 messages.warning(request, note)
@@ -259,7 +272,7 @@ def session_publish(request, pk):
     scope = hr_scope(request)
     session = session_or_404(scope, pk)
     try:
-        scheduling.publish_session(session=session, actor=request.user)
+        scheduling.publish_session(session=session, actor=request.user, now=timezone.now())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
