@@ -144,3 +144,26 @@ def test_a_meeting_venue_of_day_three_shows_in_the_hr_page(hr_client):
 
     assert "3 pertemuan · 7–9 Desember 2026" in page
     assert "Lab Komputer" in page
+
+
+def test_the_hr_calendar_shows_each_meeting_on_its_day(hr_client):
+    lab = VenueFactory(name="Lab Komputer")
+    session = SessionFactory(
+        district=lab.district,
+        meetings=[
+            (local(2026, 12, 7, 8), local(2026, 12, 7, 12)),
+            {"start": local(2026, 12, 9, 13), "end": local(2026, 12, 9, 15), "venue": lab},
+        ],
+    )
+
+    response = hr_client.get(reverse("training:hr-calendar"), {"date": "2026-12-07"})
+    by_lab = hr_client.get(reverse("training:hr-calendar"), {"date": "2026-12-07", "venue": lab.pk})
+
+    cells = {
+        cell["day"].day: cell["sessions"] for week in response.context["weeks"] for cell in week
+    }
+    assert [(s.pk, s.meeting_label) for s in cells[7]] == [(session.pk, "1/2")]
+    assert cells[8] == []
+    assert [(s.start, s.meeting_label) for s in cells[9]] == [(local(2026, 12, 9, 13), "2/2")]
+    assert "(2/2)" in response.content.decode()
+    assert session.program.title in by_lab.content.decode()

@@ -63,7 +63,7 @@ def session_calendar(request):
     start, end = calendar_grid.span(weeks)
     filters, cleaned = _list_filters(request, scope)
     cleaned.update({"start": start, "end": end})
-    sessions = selectors.sessions(scope, filters=cleaned)
+    sessions = selectors.sessions(scope, filters=cleaned).prefetch_related("meetings")
     previous, following = calendar_grid.neighbours(day, view)
     holidays = selectors.holidays_by_day(scope, weeks[0][0], weeks[-1][-1])
     placed = calendar_grid.place(sessions, weeks, holidays=holidays, today=timezone.localdate())
