@@ -385,3 +385,39 @@ def test_hr_schedules_a_three_day_bimtek_with_another_venue_on_day_three(hr_clie
     edit = hr_client.get(reverse("training:hr-session-edit", args=[session.pk]))
     assert edit.status_code == 200
     assert "Pertemuan lainnya" in edit.content.decode()
+
+
+def test_hr_edits_one_meeting_and_removes_another_through_the_form(hr_client, officer):
+    from django.urls import reverse
+
+    from tests.training.hr_helpers import session_form
+    from training.models import Reminder
+
+    first, second, third = three_days()
+    session = bimtek(district=officer.district, status="draft")
+    EnrollmentFactory(session=session)
+    one, two, three = session.meetings.all()
+    later = next_working_day(third)
+    rows = [
+        {"id": two.pk, "date": later.isoformat(), "start_time": "09:00", "end_time": "11:00"},
+        {"id": three.pk, "date": third.isoformat(), "start_time": "08:00", "end_time": "12:00"},
+    ]
+    rows[0]["venue"] = rows[1]["venue"] = session.venue.pk
+    rows[1]["DELETE"] = "on"
+    data = {
+        **session_form(session.program, session.venue, date=first.isoformat()),
+        **formset_rows(rows),
+    }
+    data["enrollment_opens_at"] = data["enrollment_closes_at"] = ""
+
+    response = hr_client.post(reverse("training:hr-session-edit", args=[session.pk]), data)
+
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert [(m.pk, m.start) for m in session.meetings.all()] == [
+        (one.pk, at(first, 8)),
+        (two.pk, at(later, 9)),
+    ]
+    session.refresh_from_db()
+    assert session.end == at(later, 11)
+    notice = Reminder.objects.get(kind="rescheduled")
+    assert notice.fingerprint.endswith(f"-m{two.pk}")
