@@ -171,6 +171,7 @@ LOCALE_PATHS = [
         "planning",
         "learning",
         "api",
+        "sessions",
     )
 ]
 USE_I18N = True

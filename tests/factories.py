@@ -13,6 +13,7 @@ from training.models import (
     CompletionRecord,
     Enrollment,
     Instructor,
+    Meeting,
     TrainingProgram,
     TrainingSession,
     Venue,
@@ -182,6 +183,7 @@ class ProgramFactory(factory.django.DjangoModelFactory):
 class SessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TrainingSession
+        skip_postgeneration_save = True
 
     program = factory.SubFactory(ProgramFactory, district=factory.SelfAttribute("..district"))
     district = factory.LazyFunction(district)
@@ -190,6 +192,30 @@ class SessionFactory(factory.django.DjangoModelFactory):
     end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=4))
     capacity = 20
     status = TrainingSession.Status.PUBLISHED
+
+    @factory.post_generation
+    def meetings(self, create, extracted, **kwargs):
+        """Give the session its meetings: ``meetings=[(start, end) or {fields}, ...]``, else one.
+
+        With several meetings the session's start and end become their span.
+        """
+        if not create:
+            return
+        for item in extracted or [(self.start, self.end)]:
+            fields = item if isinstance(item, dict) else {"start": item[0], "end": item[1]}
+            fields = {
+                "venue": self.venue,
+                "instructor": self.instructor,
+                "join_link": self.online_url,
+                "is_online": bool(self.online_url) and self.venue is None,
+                "is_cancelled": self.status == TrainingSession.Status.CANCELLED,
+                **fields,
+            }
+            Meeting.objects.create(session=self, **fields)
+        if extracted:
+            from training.services.meetings import sync_span
+
+            sync_span(self)
 
 
 class EnrollmentFactory(factory.django.DjangoModelFactory):

@@ -280,7 +280,7 @@ def test_switch_options_for_a_batch_take_the_same_queries_whatever_its_size(
     enrollments = list(Enrollment.objects.filter(session=first.session).select_related("session"))
     assert len(enrollments) == people
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         options = switch_options_for(enrollments, now=NOW)
 
     assert len(options) == people

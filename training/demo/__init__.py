@@ -8,7 +8,8 @@ and logins are the same on every date and machine, and only the calendar
 follows the day of seeding (sessions on working days that are not holidays).
 
 The static material is in :mod:`.data`, the people and work units are built by
-:mod:`.people`, the training calendar by :mod:`.sessions`.
+:mod:`.people`, the training calendar by :mod:`.sessions`, the sessions with several meetings
+by :mod:`.meetings`.
 """
 
 import datetime
@@ -25,6 +26,7 @@ from districts.scoping import HR_GROUP
 
 from .data import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_SHIFT_NOTE, DemoLogin
 from .learning import build_evaluation, build_learning
+from .meetings import MeetingsBuilder
 from .people import PeopleBuilder
 from .planning import build_planning
 from .sessions import TrainingBuilder
@@ -40,7 +42,7 @@ __all__ = [
 ]
 
 
-class DemoBuilder(PeopleBuilder, TrainingBuilder):
+class DemoBuilder(PeopleBuilder, TrainingBuilder, MeetingsBuilder):
     def __init__(self, *, today: datetime.date, stdout=None):
         self.people_rng = None
         self.today = today

@@ -14,6 +14,7 @@ from ..models import (
     Venue,
 )
 from ..services.certificates import next_certificate_number
+from ..services.meetings import single_meeting
 from .data import DEMO_SHIFT_NOTE, LEAVE_NOTES, PROGRAMS, UNIVERSITIES, DemoLogin
 from .documents import set_issuer
 
@@ -99,7 +100,7 @@ class TrainingBuilder:
         end = start + datetime.timedelta(hours=hours)
         if program.form == "nonklasikal":
             end = self._local(district, day + datetime.timedelta(days=4), 16)
-        return TrainingSession.objects.create(
+        session = TrainingSession.objects.create(
             program=program,
             district=district,
             venue=venue,
@@ -114,6 +115,8 @@ class TrainingBuilder:
             cost_amount=cost,
             cost_basis="per_participant" if cost else "",
         )
+        single_meeting(session)
+        return session
 
     def _build_district(self, district, holidays):
         # One generator per concept: how many numbers one concept draws (which may
@@ -222,6 +225,15 @@ class TrainingBuilder:
                     )
                     taken += 1
 
+        # Sessions with several meetings (training.demo.meetings); no random numbers drawn.
+        self._build_meetings(
+            district,
+            instructors,
+            hr_user,
+            holidays,
+            [person for person in everyone if person not in shift_workers and person != head],
+        )
+
         # Duty shifts for shift workers, leave and travel for some others.
         entries = []
         for person in shift_workers:
@@ -314,7 +326,7 @@ class TrainingBuilder:
             end = start + datetime.timedelta(hours=3)
             if all(end <= b_start or b_end <= start for b_start, b_end in busy):
                 break
-        TrainingSession.objects.create(
+        alternative = TrainingSession.objects.create(
             program=session.program,
             district=session.district,
             venue=session.venue,
@@ -329,6 +341,7 @@ class TrainingBuilder:
             cost_amount=session.cost_amount,
             cost_basis=session.cost_basis,
         )
+        single_meeting(alternative)
 
     def _complete(self, person, session, hr_user, seats):
         completion_date = session.end.astimezone(session.district.tzinfo).date()

@@ -1,6 +1,7 @@
 """Month and week grids of sessions, each placed on its local day."""
 
 import calendar
+import copy
 import datetime
 
 from django.utils import timezone
@@ -60,8 +61,16 @@ def place(sessions, weeks, *, holidays=None, today=None) -> list[list[dict]]:
     holidays = holidays or {}
     by_day = {}
     for session in sessions:
-        local_day = localtime.in_zone(session.start, session.district.time_zone).date()
-        by_day.setdefault(local_day, []).append(session)
+        # A session with several meetings shows on each meeting's day, at its time.
+        meetings = list(session.meetings.all())
+        for number, meeting in enumerate(meetings or [session], start=1):
+            shown = copy.copy(session)
+            shown.start, shown.end = meeting.start, meeting.end
+            shown.meeting_label = f"{number}/{len(meetings)}" if len(meetings) > 1 else ""
+            local_day = localtime.in_zone(meeting.start, session.district.time_zone).date()
+            by_day.setdefault(local_day, []).append(shown)
+    for day_sessions in by_day.values():
+        day_sessions.sort(key=lambda item: item.start)
     return [
         [
             {

@@ -7,7 +7,14 @@ from django.db.models.functions import Coalesce
 
 from districts.nip import normalize_nip
 from districts.scoping import Scope
-from training.models import Enrollment, Instructor, TrainingProgram, TrainingSession, Venue
+from training.models import (
+    Enrollment,
+    Instructor,
+    Meeting,
+    TrainingProgram,
+    TrainingSession,
+    Venue,
+)
 
 
 def programs(scope: Scope, *, filters: dict) -> QuerySet:
@@ -53,10 +60,18 @@ def sessions(scope: Scope, *, filters: dict) -> QuerySet:
         queryset = queryset.filter(program=filters["program"])
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
+    # A session is in a venue's (an instructor's) calendar when one of its meetings is.
     if filters.get("venue"):
-        queryset = queryset.filter(venue=filters["venue"])
+        queryset = queryset.filter(
+            pk__in=Meeting.objects.filter(venue=filters["venue"]).values("session_id")
+        )
     if filters.get("instructor"):
-        queryset = queryset.filter(instructor=filters["instructor"])
+        queryset = queryset.filter(
+            Q(instructor=filters["instructor"])
+            | Q(
+                pk__in=Meeting.objects.filter(instructor=filters["instructor"]).values("session_id")
+            )
+        )
     if filters.get("period") == "upcoming":
         queryset = queryset.filter(end__gt=filters["now"])
     elif filters.get("period") == "past":

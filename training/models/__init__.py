@@ -13,6 +13,7 @@ from .enrolment import ConflictResolution, Enrollment, Feedback
 from .evaluation import BehaviourEvaluation, LearningScore
 from .imports import ImportJob
 from .learning import NONKLASIKAL_METHODS, Institution, JPConversion, OutsideLearning
+from .meetings import Meeting
 from .messages import Notification, Reminder
 from .plans import DevelopmentPlan, Invitation, PlanItem
 from .records import CertificateSequence, CompletionRecord
@@ -37,6 +38,7 @@ __all__ = [
     "JPConversion",
     "NONKLASIKAL_METHODS",
     "OutsideLearning",
+    "Meeting",
     "Instructor",
     "Invitation",
     "Notification",

@@ -66,6 +66,11 @@ class TrainingSession(models.Model):
         editable=False,
         help_text=_("Sessions scheduled together share a series."),
     )
+    recorded_afterwards = models.BooleanField(
+        _("entered afterwards"),
+        default=False,
+        help_text=_("A training held before it was entered in the portal: never open to enrol."),
+    )
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
     override_reason = models.TextField(
         _("reason for overriding warnings"),

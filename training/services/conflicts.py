@@ -13,11 +13,16 @@ Two layers share one rule, half-open intervals ``[start, end)``:
   ``a.start < b.end AND b.start < a.end``, which is :func:`find_overlaps`'s
   rule for the non-empty intervals the models' constraints guarantee.
 
-A subject is an active enrolment (requested, approved or waitlisted), or a
-session checked as if the person were enrolled, in a session that is not
-cancelled. It clashes with: a schedule entry of the person (duty shift,
-leave, official travel, other), another of the person's active enrolments, or
-a holiday of the session's district (its whole local day in the district's
+A subject is a meeting of an active enrolment's session (requested, approved
+or waitlisted), or of a session checked as if the person were enrolled, in a
+session that is not cancelled: a session with three meetings is three
+subjects, and a duty shift on day 2 is a clash of that meeting only
+(``Conflict.meeting_id``; ``session_start``/``session_end`` are its times).
+The other enrolments are their sessions' meetings too.
+
+It clashes with: a schedule entry of the person (duty shift, leave, official
+travel, other), another of the person's active enrolments, or a holiday of
+the session's district (its whole local day in the district's
 zone). Each conflict carries a fingerprint that changes when either side
 changes (ids or times), and whether the person has marked it resolved (a
 :class:`~training.models.ConflictResolution` with the same fingerprint on one
@@ -42,7 +47,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.localtime import format_date, format_range
 from districts.models import CivilServant, District, Holiday, ScheduleEntry
 
-from ..models import ConflictResolution, Enrollment, TrainingSession
+from ..models import ConflictResolution, Enrollment, Meeting, TrainingSession
 from .overlap import InvalidInterval, Overlap, find_overlaps, overlapping_pairs
 
 __all__ = [
@@ -101,6 +106,8 @@ class Conflict:
     fingerprint: str
     other_session_id: int | None = None
     resolved: bool = False
+    #: The meeting of the session that clashes (``session_start``/``session_end`` are its times).
+    meeting_id: int | None = None
 
     @property
     def kind_label(self) -> str:
@@ -146,6 +153,7 @@ _SUBJECT_COLUMNS = (
     "s_enrollment",
     "s_person",
     "s_session",
+    "s_meeting",
     "s_start",
     "s_end",
     "s_district",
@@ -167,7 +175,12 @@ class _Subjects:
     enrollment: Expression
     first: datetime.date
     last: datetime.date | None
+    # Fixed values for a subject that is not a session row (people checked against one
+    # meeting, :func:`clashing_people`); otherwise read through ``session``'s meetings.
     session_id: Expression | None = None
+    meeting_id: Expression | None = None
+    start: Expression | None = None
+    end: Expression | None = None
 
     def values(self, *names: str) -> QuerySet:
         columns = {
@@ -176,8 +189,13 @@ class _Subjects:
             "s_session": self.session_id
             if self.session_id is not None
             else F(f"{self.session}id" if self.session else "pk"),
-            "s_start": F(f"{self.session}start"),
-            "s_end": F(f"{self.session}end"),
+            "s_meeting": self.meeting_id
+            if self.meeting_id is not None
+            else F(f"{self.session}meetings__id"),
+            "s_start": self.start
+            if self.start is not None
+            else F(f"{self.session}meetings__start"),
+            "s_end": self.end if self.end is not None else F(f"{self.session}meetings__end"),
             "s_district": F(f"{self.session}district_id"),
         }
         return self.queryset.values(**{name: columns[name] for name in names})
@@ -214,8 +232,8 @@ def _other_enrollments() -> QuerySet:
         o_person=F("civil_servant_id"),
         o_kind=Value(ConflictKind.ENROLLMENT),
         o_session=F("session_id"),
-        o_start=F("session__start"),
-        o_end=F("session__end"),
+        o_start=F("session__meetings__start"),
+        o_end=F("session__meetings__end"),
         o_label=F("session__program__title"),
     )
 
@@ -233,7 +251,7 @@ def _others_sql(name: str, vendor: str) -> tuple[str, tuple]:
 # joined to the person's other intervals, half-open (back-to-back is no clash);
 # an enrolment never clashes with the session it is checked for.
 _OVERLAP_SQL = (
-    "SELECT s.s_enrollment, s.s_person, s.s_session, s.s_start, s.s_end,"
+    "SELECT s.s_enrollment, s.s_person, s.s_session, s.s_meeting, s.s_start, s.s_end,"
     " o.o_id, o.o_kind, o.o_session, o.o_start, o.o_end, o.o_label"
     " FROM ({subjects}) s JOIN ({others}) o ON o.o_person = s.s_person"
     " AND o.o_start < s.s_end AND s.s_start < o.o_end"
@@ -244,7 +262,7 @@ _OVERLAP_SQL = (
 # of (number, district or 0, zone or '', start, end), named column1... on both
 # databases; the number stands in the other side's id.
 _HOLIDAY_SQL = (
-    "SELECT s.s_enrollment, s.s_person, s.s_session, s.s_start, s.s_end,"
+    "SELECT s.s_enrollment, s.s_person, s.s_session, s.s_meeting, s.s_start, s.s_end,"
     " h.column1, %s, CAST(NULL AS integer), h.column4, h.column5, ''"
     " FROM ({subjects}) s JOIN {districts} d ON d.id = s.s_district JOIN (VALUES {values}) h"
     " ON (h.column2 = d.id OR h.column3 = d.time_zone)"
@@ -283,11 +301,14 @@ def _overlap_rows(subjects: _Subjects, intervals: list[tuple]) -> list[tuple]:
 
 def _conflict(row: tuple, intervals: list[tuple]) -> Conflict:
     """Return the conflict of one row of :func:`_overlap_rows`."""
-    enrollment, person, session, s_start, s_end, other, kind, o_session, o_start, o_end, label = row
+    enrollment, person, session, meeting, s_start, s_end = row[:6]
+    other, kind, o_session, o_start, o_end, label = row[6:]
     subject = (enrollment, person, session, _aware(s_start), _aware(s_end))
     if kind == ConflictKind.HOLIDAY:
-        return _holiday_conflict(*subject, intervals[other])
-    return _make(kind, *subject, (other, _aware(o_start), _aware(o_end), label, o_session))
+        found = _holiday_conflict(*subject, intervals[other])
+    else:
+        found = _make(kind, *subject, (other, _aware(o_start), _aware(o_end), label, o_session))
+    return dataclasses.replace(found, meeting_id=meeting)
 
 
 def _make(kind: str, enrollment, person, session, s_start, s_end, other: tuple) -> Conflict:
@@ -480,28 +501,30 @@ def clashing_session_ids(*, person_id: int, session_ids: Iterable[int]) -> set[i
 
 
 def clashing_people(*, session_id: int, person_ids: Iterable[int]) -> set[int]:
-    """Return which of the people the session would clash with (one set-based query)."""
-    session = (
-        TrainingSession.objects.filter(pk=session_id).values("start", "end", "district_id").first()
-    )
+    """Return which of the people the session would clash with (one query per meeting)."""
     ids = sorted(set(person_ids))
-    if session is None or not ids:
+    meetings = list(
+        Meeting.objects.filter(session_id=session_id, is_cancelled=False)
+        .order_by("start")
+        .values("pk", "start", "end")
+    )
+    if not ids or not meetings:
         return set()
-    people = (
-        CivilServant.objects.filter(pk__in=ids)
-        .order_by()
-        .annotate(
-            start=Value(session["start"], output_field=DateTimeField()),
-            end=Value(session["end"], output_field=DateTimeField()),
+    found = set()
+    for meeting in meetings:
+        start = Value(meeting["start"], output_field=DateTimeField())
+        end = Value(meeting["end"], output_field=DateTimeField())
+        subjects = _Subjects(
+            queryset=CivilServant.objects.filter(pk__in=ids).order_by(),
+            session="",
+            person=F("pk"),
+            enrollment=_NO_ID,
+            first=days_around(meeting["start"], meeting["end"])[0],
+            last=days_around(meeting["start"], meeting["end"])[1],
+            session_id=Value(session_id, output_field=IntegerField()),
+            meeting_id=Value(meeting["pk"], output_field=IntegerField()),
+            start=start,
+            end=end,
         )
-    )
-    subjects = _Subjects(
-        queryset=people,
-        session="",
-        person=F("pk"),
-        enrollment=_NO_ID,
-        first=days_around(session["start"], session["end"])[0],
-        last=days_around(session["start"], session["end"])[1],
-        session_id=Value(session_id, output_field=IntegerField()),
-    )
-    return {item.person_id for item in _conflicts(subjects)}
+        found |= {item.person_id for item in _conflicts(subjects)}
+    return found

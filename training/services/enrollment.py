@@ -114,7 +114,9 @@ def enroll(
             )
     with transaction.atomic():
         session = _lock_session(session.pk)
-        _check_open(session, now=now)
+        if not (by_hr and session.recorded_afterwards):
+            # A training entered afterwards is held already: HR adds who took part.
+            _check_open(session, now=now)
         if not by_hr:
             _check_window(session, now=now)
         if (

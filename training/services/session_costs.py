@@ -18,20 +18,31 @@ def schedule_with_cost(
 ) -> list[TrainingSession]:
     """Schedule like ``scheduling.schedule_sessions`` and give every new session the cost.
 
-    A budget ceiling the new sessions would reach is one more warning to override.
+    With ``meetings`` (a list of :class:`~training.services.scheduling.MeetingPlan`)
+    it is ``scheduling.schedule_session``: one session that meets at each. A
+    budget ceiling the new sessions would reach is one more warning to override.
     """
     program = schedule_args["program"]
+    if "meetings" in schedule_args:
+        plans = schedule_args["meetings"]
+        # One session, however many meetings: its cost counts once, in its first meeting's year.
+        intervals = [(min(p.start for p in plans), max(p.end for p in plans))] if plans else []
+    else:
+        intervals = schedule_args["intervals"]
     extra = budget.ceiling_warnings(
         district=program.district,
         program_id=program.pk,
-        intervals=schedule_args["intervals"],
+        intervals=intervals,
         cost_amount=cost_amount,
         cost_basis=cost_basis,
         capacity=schedule_args["capacity"],
         now=now,
     )
     with transaction.atomic():
-        created = scheduling.schedule_sessions(**schedule_args, extra_warnings=extra)
+        if "meetings" in schedule_args:
+            created = [scheduling.schedule_session(**schedule_args, now=now, extra_warnings=extra)]
+        else:
+            created = scheduling.schedule_sessions(**schedule_args, extra_warnings=extra)
         if cost_amount is not None:
             for session in created:
                 session.cost_amount, session.cost_basis = cost_amount, cost_basis

@@ -1,6 +1,6 @@
 """Where a person with a clash can go: other open sessions of the same program.
 
-Found for a whole batch of enrolments at once (a reminder batch) with four
+Found for a whole batch of enrolments at once (a reminder batch) with five
 queries, and matched by the conflict engine's pure core, so that the sessions
 offered are exactly those :func:`~training.services.conflicts.clashes_for_prospective`
 would find free.
@@ -32,8 +32,9 @@ def switch_options_for(
 
     A session qualifies when it is another published, upcoming session of the
     same program with a free seat, the person is not already enrolled in it,
-    and it clashes with none of the person's schedule entries, other active
-    enrolments (the one being switched away from does not count) or holidays.
+    and none of its meetings clashes with the person's schedule entries, the
+    meetings of their other active enrolments (the one being switched away
+    from does not count) or holidays.
     """
     result = {item.pk: [] for item in enrollments}
     if not enrollments:
@@ -48,6 +49,7 @@ def switch_options_for(
         )
         .annotate(taken=seats)
         .select_related("district", "venue", "program")
+        .prefetch_related("meetings")
         .order_by("start", "pk")
         if item.taken < item.capacity
     ]
@@ -66,7 +68,13 @@ def switch_options_for(
         Enrollment.objects.filter(civil_servant_id__in=people, status__in=Enrollment.ACTIVE)
         .exclude(session__status=TrainingSession.Status.CANCELLED)
         .filter(session__end__gt=now)
-        .values_list("civil_servant_id", "pk", "session_id", "session__start", "session__end")
+        .values_list(
+            "civil_servant_id",
+            "pk",
+            "session_id",
+            "session__meetings__start",
+            "session__meetings__end",
+        )
     ):
         enrolled[person].append((pk, session, start, end))
     first, last = days_around(low, high)
@@ -74,8 +82,9 @@ def switch_options_for(
         item.session_id
         for item in match_holidays(
             [
-                (None, 0, c.pk, c.start, c.end, c.district_id, c.district.time_zone)
+                (None, 0, c.pk, m.start, m.end, c.district_id, c.district.time_zone)
                 for c in candidates
+                for m in c.meetings.all()
             ],
             holiday_intervals(first, last),
         )
@@ -97,7 +106,9 @@ def switch_options_for(
         ]
         clashing = {
             item.left_id
-            for item in find_overlaps([(c.pk, c.start, c.end) for c in mine], others)
+            for item in find_overlaps(
+                [(c.pk, m.start, m.end) for c in mine for m in c.meetings.all()], others
+            )
             if isinstance(item, Overlap)
         }
         result[enrollment.pk] = [c for c in mine if c.pk not in clashing]
