@@ -155,7 +155,16 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 # Django merges them. Source strings are English, the catalogues Indonesian.
 LOCALE_PATHS = [
     BASE_DIR / "locale" / area
-    for area in ("core", "hr", "self_service", "conflicts", "dashboards", "pages", "sessions")
+    for area in (
+        "core",
+        "hr",
+        "self_service",
+        "conflicts",
+        "dashboards",
+        "pages",
+        "sessions",
+        "attendance",
+    )
 ]
 USE_I18N = True
 USE_TZ = True

@@ -23,6 +23,7 @@ from django.db.models import Q
 from districts.models import CivilServant, District, ScheduleEntry
 from districts.scoping import HR_GROUP
 
+from .attendance import add_attendance
 from .data import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_SHIFT_NOTE, DemoLogin
 from .people import PeopleBuilder
 from .sessions import TrainingBuilder
@@ -66,6 +67,7 @@ class DemoBuilder(PeopleBuilder, TrainingBuilder):
                 )
             )
             self._build_district(district, holidays)
+        add_attendance()
         # An administrator created before the demo (createsuperuser) keeps their password.
         if not self.user_model.objects.filter(username=ADMIN_USERNAME).exists():
             self.user_model.objects.create(

@@ -4,6 +4,7 @@ The app label (``training``), the table names and the migrations are those of
 the single ``models.py`` this package replaced.
 """
 
+from .attendance import Attendance
 from .audit import AuditEntry
 from .catalogue import Instructor, TrainingProgram, Venue
 from .enrolment import ConflictResolution, Enrollment, Feedback
@@ -14,6 +15,7 @@ from .records import CertificateSequence, CompletionRecord
 from .sessions import TrainingSession
 
 __all__ = [
+    "Attendance",
     "AuditEntry",
     "CertificateSequence",
     "CompletionRecord",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import checkin_views, views
 
 urlpatterns = [
     path("saya/katalog/", views.catalogue, name="catalogue"),
@@ -18,6 +18,8 @@ urlpatterns = [
     path("saya/jadwal/<int:pk>/hapus/", views.schedule_entry_delete, name="schedule_delete"),
     path("saya/jadwal/kalender/reset/", views.reset_calendar_token, name="calendar_reset"),
     path("saya/pelatihan/", views.my_training, name="my_training"),
+    path("saya/hadir/<int:meeting_pk>/", checkin_views.check_in, name="checkin"),
+    path("saya/hadir/kode/", checkin_views.check_in_with_code, name="checkin_code"),
     path("saya/sertifikat/<int:pk>/", views.certificate, name="certificate"),
     path("verifikasi/<uuid:code>/", views.verify_certificate, name="verify_certificate"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
