@@ -78,6 +78,8 @@ AUDIENCES = {
     "dasbor/pegawai/": Audience((), objects=(HR_A, SUPERVISOR, ADMIN)),
     "saya/": Audience(PEOPLE, objects=(ASN,)),
     "saya/sesi/": Audience(PEOPLE, objects=(ASN, SUPERVISOR, HR_A)),
+    # A meeting's check-in page: anyone who may see the session, told if not enrolled.
+    "saya/hadir/": Audience(PEOPLE, objects=(ASN, SUPERVISOR, HR_A)),
     "saya/persetujuan/": Audience((SUPERVISOR,)),
     "bentrok/": Audience(PEOPLE, objects=(ASN,)),
     "bentrok/tim/": Audience((SUPERVISOR,)),
@@ -396,6 +398,7 @@ def build_world(now: datetime.datetime | None = None) -> World:
             "person": asn,
             "notification": notification,
             "import_job": job,
+            "meeting": session.meetings.first(),
         },
         values=_values(certificate, asn, clash.fingerprint),
     )
@@ -507,6 +510,7 @@ def world_from_database(district_slug: str, other_slug: str, now=None) -> World:
             "person": asn,
             "notification": first(Notification.objects.filter(recipient=asn), "notification"),
             "import_job": first(ImportJob.objects.filter(district=a), "import job"),
+            "meeting": enrollment.session.meetings.first(),
         },
         values=_values(
             certificate,
