@@ -322,3 +322,43 @@ def test_two_hundred_participants_checking_in_at_once_lose_no_mark_and_double_no
     assert Attendance.objects.filter(meeting=meeting, status="present").count() == 200
     assert Attendance.objects.filter(meeting=meeting).values("enrollment").distinct().count() == 200
     assert set(session.enrollments.values_list("status", flat=True)) == {"attended"}
+
+
+@pytest.mark.django_db
+def test_join_link_shows_to_participants_only_from_thirty_minutes_before(client):
+    now = timezone.now()
+    link = "https://meet.example.test/bimtek-siasn"
+    session = SessionFactory(
+        start=now + 20 * datetime.timedelta(minutes=1),
+        end=now + 26 * HOUR,
+        venue=None,
+        meetings=[
+            {
+                "start": now + 20 * datetime.timedelta(minutes=1),
+                "end": now + 2 * HOUR,
+                "is_online": True,
+                "venue": None,
+                "join_link": link,
+            },
+            {
+                "start": now + 24 * HOUR,
+                "end": now + 26 * HOUR,
+                "is_online": True,
+                "venue": None,
+                "join_link": link + "-2",
+            },
+        ],
+    )
+    enrollment = EnrollmentFactory(session=session)
+    outsider = CivilServantFactory(district=session.district)
+    url = reverse("training:session", args=[session.pk])
+
+    client.force_login(enrollment.civil_servant.user)
+    participant = client.get(url).content.decode()
+    client.force_login(outsider.user)
+    other = client.get(url).content.decode()
+
+    assert f'href="{link}"' in participant
+    assert f'href="{link}-2"' not in participant
+    assert "Tautan pertemuan tampil di sini mulai" in participant
+    assert link not in other
