@@ -44,6 +44,7 @@ def test_session_create_stores_cost_for_every_session_of_a_series(hr_client):
             cost_amount="1500000",
             cost_basis="per_participant",
             repeat_weeks="2",
+            separate_sessions="on",
         ),
     )
 

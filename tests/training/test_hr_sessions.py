@@ -53,7 +53,13 @@ def test_session_create_weekly_series_and_extra_dates(hr_client):
 
     hr_client.post(
         reverse("training:hr-session-create"),
-        session_form(program, venue, repeat_weeks="3", extra_dates="2026-12-29, 2027-01-05"),
+        session_form(
+            program,
+            venue,
+            repeat_weeks="3",
+            extra_dates="2026-12-29, 2027-01-05",
+            separate_sessions="on",
+        ),
     )
 
     sessions = list(TrainingSession.objects.order_by("start"))
@@ -66,6 +72,24 @@ def test_session_create_weekly_series_and_extra_dates(hr_client):
     ]
     assert len({s.series for s in sessions}) == 1
     assert sessions[1].enrollment_closes_at == local(2026, 12, 11, 16)
+
+
+@pytest.mark.django_db
+def test_the_weekly_tool_makes_one_session_with_a_meeting_per_week(hr_client):
+    program, venue = ProgramFactory(), VenueFactory()
+
+    hr_client.post(
+        reverse("training:hr-session-create"), session_form(program, venue, repeat_weeks="3")
+    )
+
+    session = TrainingSession.objects.get()
+    assert [m.start.date() for m in session.meetings.all()] == [
+        datetime.date(2026, 12, 7),
+        datetime.date(2026, 12, 14),
+        datetime.date(2026, 12, 21),
+    ]
+    assert session.series is None
+    assert session.end == local(2026, 12, 21, 12)
 
 
 @pytest.mark.django_db

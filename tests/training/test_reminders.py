@@ -19,7 +19,14 @@ from tests.factories import (
     local,
 )
 from training.messages import outbox
-from training.models import ConflictResolution, Enrollment, Notification, Reminder, TrainingSession
+from training.models import (
+    ConflictResolution,
+    Enrollment,
+    Meeting,
+    Notification,
+    Reminder,
+    TrainingSession,
+)
 from training.notifications import services
 from training.services import reminders
 from training.services.conflicts import conflicts_for_person
@@ -415,9 +422,10 @@ def test_queue_session_recheck_after_reschedule_records_new_conflict(
 ):
     enrollment, entry = clash
     scan(django_capture_on_commit_callbacks)
-    TrainingSession.objects.filter(pk=enrollment.session_id).update(
-        start=local(2026, 12, 7, 9), end=local(2026, 12, 7, 13)
-    )
+    for model, key in ((TrainingSession, "pk"), (Meeting, "session_id")):
+        model.objects.filter(**{key: enrollment.session_id}).update(
+            start=local(2026, 12, 7, 9), end=local(2026, 12, 7, 13)
+        )
 
     with django_capture_on_commit_callbacks(execute=True):
         reminders.queue_session_recheck(enrollment.session_id)

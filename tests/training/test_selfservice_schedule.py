@@ -126,7 +126,7 @@ def test_week_view_shows_entries_and_sessions_together(client, person):
 
     day = next(d for d in response.context["days"] if d["date"] == days_ahead(7).date())
     assert [(e.note, hours) for e, hours in day["entries"]] == [("Shift sore", "13.00–20.00 WIB")]
-    assert [e.session.program.title for e, _ in day["enrollments"]] == ["Pelatihan Minggu Ini"]
+    assert [e.session.program.title for e, *_ in day["enrollments"]] == ["Pelatihan Minggu Ini"]
 
 
 def test_feed_parses_with_right_times_and_zone(client, person):

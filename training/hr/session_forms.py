@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.models import Holiday
 from training.models import Instructor, TrainingProgram, TrainingSession, Venue
+from training.services.scheduling import MeetingPlan
 from training.services.session_length import format_jp, length_jp
 
 from . import calendar_grid
@@ -111,6 +112,14 @@ class SessionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "2026-12-14, 2026-12-21"}),
         help_text=_("Optional: more dates at the same times, separated by commas or lines."),
     )
+    separate_sessions = forms.BooleanField(
+        label=_("Separate classes: one session per date, each enrolled in on its own"),
+        required=False,
+        help_text=_(
+            "Unticked, the dates are the meetings of one session: one enrolment, one "
+            "certificate, the program's JP credited once."
+        ),
+    )
     override_reason = forms.CharField(
         label=_("Reason for going ahead despite the warnings"),
         required=False,
@@ -136,6 +145,7 @@ class SessionForm(forms.Form):
         self.fields["venue"].label_from_instance = lambda v: f"{v.name} ({v.district})"
         if session is not None:
             del self.fields["program"], self.fields["repeat_weeks"], self.fields["extra_dates"]
+            del self.fields["separate_sessions"]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             *(["program"] if session is None else []),
@@ -165,14 +175,15 @@ class SessionForm(forms.Form):
                             Column("repeat_weeks", css_class="col-md-4"),
                             Column("extra_dates", css_class="col-md-8"),
                         ),
+                        "separate_sessions",
                     )
                 ]
                 if session is None
                 else []
             ),
             "override_reason",
-            Submit("save", _("Save"), css_class="mt-2"),
         )
+        self.helper.form_tag = False
 
     @property
     def district(self):
@@ -269,8 +280,11 @@ class SessionForm(forms.Form):
             datetime.datetime.combine(day, end_time, tzinfo=zone),
         )
 
-    def jp_notes(self) -> list[str]:
-        """Return a non-blocking note when the session is shorter than its program's JP."""
+    def jp_notes(self, plans=None) -> list[str]:
+        """Return a non-blocking note when the session is shorter than its program's JP.
+
+        ``plans`` are all the meetings asked for (their lengths are summed).
+        """
         program, interval = None, None
         if self.is_bound:
             if not self.is_valid():
@@ -279,9 +293,10 @@ class SessionForm(forms.Form):
             interval = self._first_interval(self.cleaned_data)
         elif self.session is not None:
             program, interval = self.session.program, (self.session.start, self.session.end)
+            plans = list(self.session.meetings.all()) or None
         if program is None or interval is None:
             return []
-        length = length_jp(*interval)
+        length = meetings_jp(plans) if plans else length_jp(*interval)
         if length >= program.jp_credited:
             return []
         return [
@@ -368,7 +383,9 @@ class SessionForm(forms.Form):
 def initial_for(session: TrainingSession) -> dict:
     """Return the form's initial values for ``session``, in its district's zone."""
     zone = session.district.tzinfo
-    start, end = session.start.astimezone(zone), session.end.astimezone(zone)
+    first = session.meetings.order_by("start", "pk").first()
+    start, end = (first.start, first.end) if first else (session.start, session.end)
+    start, end = start.astimezone(zone), end.astimezone(zone)
 
     def local(value):
         return value.astimezone(zone).replace(tzinfo=None) if value else None
@@ -377,8 +394,8 @@ def initial_for(session: TrainingSession) -> dict:
         "date": start.date(),
         "start_time": start.time(),
         "end_time": end.time(),
-        "venue": session.venue,
-        "online_url": session.online_url,
+        "venue": first.venue if first else session.venue,
+        "online_url": first.join_link if first else session.online_url,
         "instructor": session.instructor,
         "capacity": session.capacity,
         "enrollment_opens_at": local(session.enrollment_opens_at),
@@ -387,6 +404,134 @@ def initial_for(session: TrainingSession) -> dict:
         "cost_basis": session.cost_basis,
         "override_reason": session.override_reason,
     }
+
+
+class MeetingForm(forms.Form):
+    """A further meeting (day) of the session: its date, times and place."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=_("End time"), widget=TIME_WIDGET)
+    venue = forms.ModelChoiceField(queryset=None, label=_("Venue"), required=False)
+    join_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    instructor = forms.ModelChoiceField(queryset=None, label=_("Instructor"), required=False)
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = scope.filter(Venue.objects.all()).select_related("district")
+        self.fields["instructor"].queryset = scope.filter(Instructor.objects.all())
+        self.fields["venue"].label_from_instance = lambda v: f"{v.name} ({v.district})"
+
+    def clean_date(self):
+        return _within_range(self.cleaned_data["date"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start_time, end_time = cleaned.get("start_time"), cleaned.get("end_time")
+        if start_time and end_time and end_time <= start_time:
+            self.add_error("end_time", _g("The end must be after the start."))
+        if not cleaned.get("venue") and not cleaned.get("join_link"):
+            self.add_error("venue", _g("Choose a venue or give an online link."))
+        return cleaned
+
+
+BaseMeetingFormSet = forms.formset_factory(
+    MeetingForm, extra=2, can_delete=True, max_num=30, validate_max=True
+)
+
+
+class MeetingFormSet(BaseMeetingFormSet):
+    """The further meetings; a POST without them (an older form) means none."""
+
+    def __init__(self, data=None, *args, scope, **kwargs):
+        if data is not None and "meetings-TOTAL_FORMS" not in data:
+            data = None
+        elif data is not None and "add_meeting" in data:
+            # "More rows": the same rows again, and two empty ones.
+            data = data.copy()
+            total = data.get("meetings-TOTAL_FORMS", "0")
+            data["meetings-TOTAL_FORMS"] = str(int(total) + 2 if total.isdigit() else 2)
+        super().__init__(data, *args, prefix="meetings", form_kwargs={"scope": scope}, **kwargs)
+
+    def rows(self) -> list[dict]:
+        """Return the cleaned rows that are filled in and not removed."""
+        if not self.is_bound:
+            return []
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+def meeting_plans(form: SessionForm, formset: MeetingFormSet, session=None) -> list[MeetingPlan]:
+    """Return every meeting the two forms ask for: the dates above, then the further rows."""
+    data, zone = form.cleaned_data, form.district.tzinfo
+    kept = list(session.meetings.order_by("start", "pk")) if session is not None else []
+
+    def plan(start, end, venue, link, instructor, pk=None):
+        return MeetingPlan(
+            start=start,
+            end=end,
+            venue=venue,
+            is_online=bool(link) and venue is None,
+            join_link=link or "",
+            instructor=instructor,
+            pk=pk,
+        )
+
+    plans = [
+        plan(
+            start,
+            end,
+            data["venue"],
+            data["online_url"],
+            data["instructor"],
+            kept[0].pk if kept and number == 0 else None,
+        )
+        for number, (start, end) in enumerate(form.intervals())
+    ]
+    own = {meeting.pk for meeting in kept}
+    for row in formset.rows():
+        plans.append(
+            plan(
+                datetime.datetime.combine(row["date"], row["start_time"], tzinfo=zone),
+                datetime.datetime.combine(row["date"], row["end_time"], tzinfo=zone),
+                row["venue"],
+                row["join_link"],
+                row["instructor"] or data["instructor"],
+                row["id"] if row["id"] in own else None,
+            )
+        )
+    return sorted(plans, key=lambda item: item.start)
+
+
+def further_meetings_initial(session: TrainingSession) -> list[dict]:
+    """Return the formset's rows for the meetings after the first, in the session's zone."""
+    zone = session.district.tzinfo
+    rows = []
+    for meeting in list(session.meetings.order_by("start", "pk"))[1:]:
+        start, end = meeting.start.astimezone(zone), meeting.end.astimezone(zone)
+        rows.append(
+            {
+                "id": meeting.pk,
+                "date": start.date(),
+                "start_time": start.time(),
+                "end_time": end.time(),
+                "venue": meeting.venue,
+                "join_link": meeting.join_link,
+                "instructor": meeting.instructor
+                if meeting.instructor_id != session.instructor_id
+                else None,
+            }
+        )
+    return rows
+
+
+def meetings_jp(plans) -> Decimal:
+    """Return the sum of the meetings' lengths in JP."""
+    return sum((length_jp(item.start, item.end) for item in plans), Decimal(0))
 
 
 class CancelForm(forms.Form):

@@ -1,4 +1,9 @@
-"""iCalendar for sessions: email invitations (REQUEST / CANCEL) and the private feed."""
+"""iCalendar for sessions: email invitations (REQUEST / CANCEL) and the private feed.
+
+A session is one VEVENT per meeting, each under its own stable UID (see
+:func:`meeting_uid`): rescheduling one meeting updates that event, and
+cancelling the session cancels them all.
+"""
 
 import datetime
 import functools
@@ -25,26 +30,71 @@ def event_uid(session: TrainingSession) -> str:
     return f"sesi-{session.pk}@{host}"
 
 
+def meeting_uid(session: TrainingSession, meeting, first_pk: int | None) -> str:
+    """Return a meeting's stable UID: the session's for its first-created meeting.
+
+    So a session that had one meeting (every session before meetings) keeps
+    the UID people's calendars know; each added meeting gets its own.
+    """
+    base = event_uid(session)
+    if meeting is None or meeting.pk == first_pk:
+        return base
+    name, _at, host = base.partition("@")
+    return f"{name}-{meeting.pk}@{host}"
+
+
+def _meetings(session: TrainingSession) -> list:
+    return list(session.meetings.all())
+
+
+def session_events(
+    session: TrainingSession,
+    *,
+    now: datetime.datetime,
+    cancelled: bool = False,
+    tentative: bool = False,
+) -> list[icalendar.Event]:
+    """Return one VEVENT per meeting of ``session`` (one for a session without meetings)."""
+    meetings = _meetings(session)
+    first_pk = min((meeting.pk for meeting in meetings), default=None)
+    return [
+        session_event(
+            session,
+            now=now,
+            cancelled=cancelled,
+            tentative=tentative,
+            meeting=meeting,
+            first_pk=first_pk,
+        )
+        for meeting in meetings or [None]
+    ]
+
+
 def session_event(
     session: TrainingSession,
     *,
     now: datetime.datetime,
     cancelled: bool = False,
     tentative: bool = False,
+    meeting=None,
+    first_pk: int | None = None,
 ) -> icalendar.Event:
-    """Return the VEVENT of ``session`` with times in its district's zone."""
+    """Return the VEVENT of ``session`` (of one ``meeting`` of it) in its district's zone."""
     zone = session.district.tzinfo
+    where = meeting if meeting is not None else session
+    venue = where.venue if where.venue_id else None
+    link = meeting.join_link if meeting is not None else session.online_url
     event = icalendar.Event()
-    event.add("uid", event_uid(session))
+    event.add("uid", meeting_uid(session, meeting, first_pk))
     event.add("dtstamp", now)
-    event.add("dtstart", session.start.astimezone(zone))
-    event.add("dtend", session.end.astimezone(zone))
+    event.add("dtstart", where.start.astimezone(zone))
+    event.add("dtend", where.end.astimezone(zone))
     event.add("summary", session.program.title)
-    if session.venue_id:
-        place = ", ".join(filter(None, [session.venue.name, session.venue.address]))
+    if venue is not None:
+        place = ", ".join(filter(None, [venue.name, venue.address]))
         event.add("location", place)
-    elif session.online_url:
-        event.add("location", session.online_url)
+    elif link:
+        event.add("location", link)
     event.add("description", session.program.description or session.program.title)
     event.add("url", settings.PORTAL_BASE_URL + reverse("training:session", args=[session.pk]))
     # The sequence must grow with every change: the later of the session's last
@@ -82,18 +132,18 @@ def invitation(
     session changes all carry the same UID, with a SEQUENCE that grows.
     """
     calendar = _calendar("CANCEL" if cancel else "REQUEST")
-    event = session_event(session, now=now, cancelled=cancel)
-    organizer = icalendar.vCalAddress(
-        f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].strip('> ')}"
-    )
-    organizer.params["cn"] = session.district.name
-    event.add("organizer", organizer)
-    if person.email:
-        attendee = icalendar.vCalAddress(f"mailto:{person.email}")
-        attendee.params["cn"] = person.full_name
-        event.add("attendee", attendee)
     calendar.add_component(_vtimezone(session.district.time_zone))
-    calendar.add_component(event)
+    for event in session_events(session, now=now, cancelled=cancel):
+        organizer = icalendar.vCalAddress(
+            f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].strip('> ')}"
+        )
+        organizer.params["cn"] = session.district.name
+        event.add("organizer", organizer)
+        if person.email:
+            attendee = icalendar.vCalAddress(f"mailto:{person.email}")
+            attendee.params["cn"] = person.full_name
+            event.add("attendee", attendee)
+        calendar.add_component(event)
     return calendar.to_ical()
 
 
@@ -108,12 +158,12 @@ def feed(
     calendar.add("x-wr-calname", "Pelatihan ASN")
     for session in sessions:
         cancelled = session.status == TrainingSession.Status.CANCELLED
-        event = session_event(
+        for event in session_events(
             session,
             now=session.updated_at,
             cancelled=cancelled,
             tentative=session.pk in tentative_ids,
-        )
-        calendar.add_component(event)
+        ):
+            calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -33,6 +33,7 @@ def sessions_open_to(person: CivilServant) -> QuerySet:
         TrainingSession.objects.filter(status=TrainingSession.Status.PUBLISHED)
         .filter(Q(district_id=person.district_id) | Q(program__open_to_other_districts=True))
         .select_related("program", "district", "venue", "instructor")
+        .prefetch_related("meetings")
         .annotate(seats_taken=seats)
     )
 
@@ -148,6 +149,7 @@ def my_training(scope: Scope, *, now: datetime.datetime) -> dict:
         _own(scope, Enrollment.objects.all())
         .exclude(status__in=Enrollment.ENDED)
         .select_related("session__program", "session__district", "session__venue", "feedback")
+        .prefetch_related("session__meetings")
         .order_by("session__start", "pk")
     )
     groups = {"upcoming": [], "waitlisted": [], "requested": [], "past": []}
@@ -208,6 +210,7 @@ def week_entries(scope: Scope, *, start: datetime.datetime, end: datetime.dateti
         )
         .exclude(session__status=TrainingSession.Status.CANCELLED)
         .select_related("session__program", "session__district")
+        .prefetch_related("session__meetings__venue")
         .order_by("session__start")
     )
     return entries, enrollments

@@ -226,19 +226,18 @@ def schedule(request):
                     for e in entries
                     if e.start < day_end and e.end > day_start
                 ],
+                # One line per meeting that day: a 3-day bimtek shows on each of its days.
                 "enrollments": [
                     (
                         e,
-                        _hours(
-                            e.session.start,
-                            e.session.end,
-                            day_start,
-                            day_end,
-                            e.session.district.time_zone,
-                        ),
+                        _hours(m.start, m.end, day_start, day_end, e.session.district.time_zone),
+                        m,
+                        number,
+                        len(e.session.meetings.all()),
                     )
                     for e in enrollments
-                    if e.session.start < day_end and e.session.end > day_start
+                    for number, m in enumerate(e.session.meetings.all(), start=1)
+                    if m.start < day_end and m.end > day_start
                 ],
             }
         )
@@ -351,6 +350,7 @@ def calendar_feed(request, token: str):
         )
         .exclude(status=TrainingSession.Status.DRAFT)
         .select_related("program", "district", "venue")
+        .prefetch_related("meetings__venue")
         .distinct()
         .order_by("start")
     )

@@ -13,11 +13,16 @@ Two layers share one rule, half-open intervals ``[start, end)``:
   ``a.start < b.end AND b.start < a.end``, which is :func:`find_overlaps`'s
   rule for the non-empty intervals the models' constraints guarantee.
 
-A subject is an active enrolment (requested, approved or waitlisted), or a
-session checked as if the person were enrolled, in a session that is not
-cancelled. It clashes with: a schedule entry of the person (duty shift,
-leave, official travel, other), another of the person's active enrolments, or
-a holiday of the session's district (its whole local day in the district's
+A subject is a meeting of an active enrolment's session (requested, approved
+or waitlisted), or of a session checked as if the person were enrolled, in a
+session that is not cancelled: a session with three meetings is three
+subjects, and a duty shift on day 2 is a clash of that meeting only
+(``Conflict.meeting_id``; ``session_start``/``session_end`` are its times).
+The other enrolments are their sessions' meetings too.
+
+It clashes with: a schedule entry of the person (duty shift, leave, official
+travel, other), another of the person's active enrolments, or a holiday of
+the session's district (its whole local day in the district's
 zone). Each conflict carries a fingerprint that changes when either side
 changes (ids or times), and whether the person has marked it resolved (a
 :class:`~training.models.ConflictResolution` with the same fingerprint on one

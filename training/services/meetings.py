@@ -5,7 +5,13 @@ Readers that only need "when does this session start and end" keep reading
 through here, so that span stays the first start and the last end.
 """
 
+import datetime
+
 from django.db.models import Max, Min
+from django.utils import formats
+from django.utils.translation import ngettext
+
+from districts import localtime
 
 from ..models import Meeting, TrainingSession
 
@@ -62,3 +68,28 @@ def follow_session(session: TrainingSession) -> None:
     meeting.join_link = session.online_url
     meeting.is_online = bool(session.online_url) and session.venue_id is None
     meeting.save()
+
+
+def day_span(start: datetime.datetime, end: datetime.datetime, time_zone: str) -> str:
+    """Return the local days of ``[start, end)``: ``7–9 Desember 2026``, across months too."""
+    first = localtime.in_zone(start, time_zone).date()
+    last = localtime.in_zone(end - datetime.timedelta(microseconds=1), time_zone).date()
+    if first == last:
+        return formats.date_format(first, "DATE_FORMAT")
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{formats.date_format(last, 'j F Y')}"
+    if first.year == last.year:
+        return f"{formats.date_format(first, 'j F')} – {formats.date_format(last, 'j F Y')}"
+    return f"{formats.date_format(first, 'j F Y')} – {formats.date_format(last, 'j F Y')}"
+
+
+def describe(session: TrainingSession) -> str:
+    """Return when a session meets: its time range, or ``3 pertemuan · 7–9 Desember 2026``."""
+    zone = session.district.time_zone
+    meetings = list(session.meetings.all())
+    if len(meetings) <= 1:
+        return localtime.format_range(session.start, session.end, zone)
+    count = ngettext("%(count)d meeting", "%(count)d meetings", len(meetings)) % {
+        "count": len(meetings)
+    }
+    return f"{count} · {day_span(session.start, session.end, zone)}"

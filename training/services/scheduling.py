@@ -1,5 +1,6 @@
 """Writes for sessions: schedule (also in series), edit/reschedule, publish, cancel."""
 
+import dataclasses
 import datetime
 import uuid
 
@@ -9,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from districts import localtime
 
-from ..models import AuditEntry, TrainingSession, Venue
+from ..models import AuditEntry, Meeting, TrainingSession, Venue
 from . import audit, reminders, session_notices
 from . import enrollment as enrollment_service
 from . import meetings as meeting_service
+from .overlap import overlapping_pairs
 from .warnings import Warning, session_warnings
 
 Interval = tuple[datetime.datetime, datetime.datetime]
@@ -26,17 +28,24 @@ class WarningsNeedReason(Exception):
         self.warnings = warnings
 
 
-def _check(*, district, intervals, venue, instructor, override_reason, exclude_ids=()):
-    """Lock the venue, refuse a venue clash, and return the warnings to override."""
-    if venue is not None:
+def _check(*, district, intervals, venue, instructor, override_reason, exclude_ids=(), places=None):
+    """Lock the venues, refuse a venue clash, and return the warnings to override.
+
+    ``places`` gives each interval its own ``(venue_id, instructor_id)``.
+    """
+    if places is None:
+        places = [(venue.pk if venue else None, instructor.pk if instructor else None)] * len(
+            intervals
+        )
+    venue_ids = sorted({venue_id for venue_id, _instructor in places if venue_id})
+    if venue_ids:
         # Serialises bookings of one venue, so two officers cannot both take a slot.
-        Venue.objects.select_for_update().filter(pk=venue.pk).first()
+        list(Venue.objects.select_for_update().filter(pk__in=venue_ids).order_by("pk"))
     found = session_warnings(
         district=district,
         intervals=intervals,
-        venue_id=venue.pk if venue else None,
-        instructor_id=instructor.pk if instructor else None,
         exclude_ids=exclude_ids,
+        places=places,
     )
     blocking = [warning.message for warning in found if warning.blocking]
     if blocking:
@@ -141,6 +150,187 @@ def schedule_sessions(
     return created
 
 
+@dataclasses.dataclass
+class MeetingPlan:
+    """One meeting as HR plans it: its interval, and a venue or online (or both)."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+    venue: Venue | None = None
+    is_online: bool = False
+    join_link: str = ""
+    instructor: object = None
+    pk: int | None = None
+
+    @property
+    def interval(self) -> Interval:
+        return (self.start, self.end)
+
+    @property
+    def place(self) -> tuple:
+        return (
+            self.venue.pk if self.venue else None,
+            self.instructor.pk if self.instructor else None,
+        )
+
+
+def _refuse_overlapping(plans: list[MeetingPlan]) -> None:
+    pairs = overlapping_pairs([(n, p.start, p.end) for n, p in enumerate(plans)])
+    if pairs or any(plan.end <= plan.start for plan in plans):
+        raise ValidationError(
+            {"meetings": _("Each meeting must end after it starts, and meetings may not overlap.")}
+        )
+
+
+def _write_meetings(session: TrainingSession, plans: list[MeetingPlan]) -> dict:
+    """Make the session's meetings be ``plans`` (kept by pk); return the moved ``{pk: old}``."""
+    current = {meeting.pk: meeting for meeting in Meeting.objects.filter(session=session)}
+    kept = {plan.pk for plan in plans if plan.pk in current}
+    moved = {}
+    Meeting.objects.filter(session=session).exclude(pk__in=kept).delete()
+    for plan in plans:
+        meeting = current.get(plan.pk) or Meeting(session=session)
+        if meeting.pk and (meeting.start, meeting.end) != plan.interval:
+            moved[meeting.pk] = (meeting.start, meeting.end)
+        meeting.start, meeting.end = plan.start, plan.end
+        meeting.venue = plan.venue
+        meeting.is_online = plan.is_online
+        meeting.join_link = plan.join_link if plan.is_online or plan.join_link else ""
+        meeting.instructor = plan.instructor
+        meeting.is_cancelled = session.status == TrainingSession.Status.CANCELLED
+        meeting.full_clean(exclude=["session"])
+        meeting.save()
+    # The session's own place is its first meeting's (readers of one place keep working).
+    first = min(plans, key=lambda plan: plan.start)
+    session.venue = first.venue
+    session.online_url = first.join_link
+    meeting_service.sync_span(session)
+    TrainingSession.objects.filter(pk=session.pk).update(
+        venue=first.venue, online_url=first.join_link
+    )
+    return moved
+
+
+def schedule_session(
+    *,
+    program,
+    meetings: list[MeetingPlan],
+    capacity: int,
+    instructor=None,
+    enrollment_opens_at: datetime.datetime | None = None,
+    enrollment_closes_at: datetime.datetime | None = None,
+    override_reason: str = "",
+    actor,
+) -> TrainingSession:
+    """Create one draft session of ``program`` that meets at each of ``meetings``.
+
+    One enrolment, one seat and one completion cover every meeting; the JP
+    credited is the program's, once.
+    """
+    if not meetings:
+        raise ValidationError({"meetings": _("Add at least one meeting.")})
+    plans = sorted(meetings, key=lambda plan: plan.start)
+    _refuse_overlapping(plans)
+    intervals = [plan.interval for plan in plans]
+    with transaction.atomic():
+        found = _check(
+            district=program.district,
+            intervals=intervals,
+            venue=None,
+            instructor=None,
+            override_reason=override_reason,
+            places=[plan.place for plan in plans],
+        )
+        session = TrainingSession(
+            program=program,
+            district=program.district,
+            venue=plans[0].venue,
+            online_url=plans[0].join_link,
+            instructor=instructor,
+            start=plans[0].start,
+            end=max(plan.end for plan in plans),
+            capacity=capacity,
+            enrollment_opens_at=enrollment_opens_at,
+            enrollment_closes_at=enrollment_closes_at,
+            override_reason=override_reason.strip() if found else "",
+            created_by=actor,
+        )
+        _save(session, then=lambda saved: _write_meetings(saved, plans))
+        zone = session.district.time_zone
+        audit.record(
+            session=session,
+            district_id=session.district_id,
+            actor=actor,
+            action=AuditEntry.Action.CREATED,
+            detail="; ".join(localtime.format_range(a, b, zone) for a, b in intervals),
+        )
+        _record_override(
+            session=session, actor=actor, warnings=found, reason=override_reason.strip()
+        )
+    return session
+
+
+def update_meetings(
+    *,
+    session: TrainingSession,
+    meetings: list[MeetingPlan],
+    override_reason: str = "",
+    actor,
+    now: datetime.datetime,
+) -> TrainingSession:
+    """Replace a session's meetings (kept by pk); a moved meeting is told to everyone enrolled."""
+    if session.status == TrainingSession.Status.CANCELLED:
+        raise ValidationError(_("A cancelled session cannot be changed."))
+    if session.status == TrainingSession.Status.COMPLETED:
+        raise ValidationError(_("A completed session cannot be changed or rescheduled any more."))
+    if not meetings:
+        raise ValidationError({"meetings": _("Add at least one meeting.")})
+    plans = sorted(meetings, key=lambda plan: plan.start)
+    _refuse_overlapping(plans)
+    with transaction.atomic():
+        session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+        before = list(Meeting.objects.filter(session=session).values_list("pk", "start", "end"))
+        found = _check(
+            district=session.district,
+            intervals=[plan.interval for plan in plans],
+            venue=None,
+            instructor=None,
+            override_reason=override_reason,
+            exclude_ids=(session.pk,),
+            places=[plan.place for plan in plans],
+        )
+        moved = {}
+
+        def write(saved):
+            moved.update(_write_meetings(saved, plans))
+
+        if found:
+            session.override_reason = override_reason.strip()
+        _save(session, then=write)
+        session.refresh_from_db()
+        after = list(Meeting.objects.filter(session=session).values_list("pk", "start", "end"))
+        zone = session.district.time_zone
+        changed = before != after
+        audit.record(
+            session=session,
+            district_id=session.district_id,
+            actor=actor,
+            action=AuditEntry.Action.RESCHEDULED if changed else AuditEntry.Action.UPDATED,
+            detail="; ".join(localtime.format_range(a, b, zone) for _pk, a, b in after)
+            if changed
+            else "",
+        )
+        _record_override(
+            session=session, actor=actor, warnings=found, reason=override_reason.strip()
+        )
+        if changed:
+            session_notices.record_session_change(
+                session=session, change="rescheduled", moved=sorted(moved)
+            )
+            reminders.queue_session_recheck(session.pk, now=now)
+    return session
+
+
 def _notify(session: TrainingSession, change: str) -> None:
     """Record the notices to everyone enrolled now; they are sent after the commit."""
     session_notices.record_session_change(session=session, change=change)
@@ -150,15 +340,35 @@ def update_session(
     *,
     session: TrainingSession,
     data: dict,
+    meetings: list[MeetingPlan] | None = None,
     override_reason: str = "",
     actor,
     now: datetime.datetime,
 ) -> TrainingSession:
     """Change a session; a new time is a reschedule that tells everyone enrolled.
 
-    A larger capacity moves people off the waitlist; a capacity below the seats
+    With ``meetings`` the session's meetings become those (see
+    :func:`update_meetings`) and ``data``'s times and place are theirs. A
+    larger capacity moves people off the waitlist; a capacity below the seats
     already taken is refused.
     """
+    if meetings is not None:
+        data = {
+            name: value
+            for name, value in data.items()
+            if name not in {"start", "end", "venue", "online_url"}
+        }
+        with transaction.atomic():
+            session = update_session(
+                session=session, data=data, override_reason=override_reason, actor=actor, now=now
+            )
+            return update_meetings(
+                session=session,
+                meetings=meetings,
+                override_reason=override_reason,
+                actor=actor,
+                now=now,
+            )
     if session.status == TrainingSession.Status.CANCELLED:
         raise ValidationError(_("A cancelled session cannot be changed."))
     if session.status == TrainingSession.Status.COMPLETED:
@@ -168,13 +378,16 @@ def update_session(
         old_start, old_end = session.start, session.end
         for name, value in data.items():
             setattr(session, name, value)
+        own = list(Meeting.objects.filter(session=session))
+        several = len(own) > 1
         found = _check(
             district=session.district,
-            intervals=[(session.start, session.end)],
+            intervals=[m.interval for m in own] if several else [(session.start, session.end)],
             venue=session.venue,
             instructor=session.instructor,
             override_reason=override_reason,
             exclude_ids=(session.pk,),
+            places=[(m.venue_id, m.instructor_id) for m in own] if several else None,
         )
         if found:
             session.override_reason = override_reason.strip()

@@ -11,9 +11,16 @@ from . import scheduling
 def schedule_with_cost(
     *, cost_amount: Decimal | None, cost_basis: str, **schedule_args
 ) -> list[TrainingSession]:
-    """Schedule like ``scheduling.schedule_sessions`` and give every new session the cost."""
+    """Schedule like ``scheduling.schedule_sessions`` and give every new session the cost.
+
+    With ``meetings`` (a list of :class:`~training.services.scheduling.MeetingPlan`)
+    it is ``scheduling.schedule_session``: one session that meets at each.
+    """
     with transaction.atomic():
-        created = scheduling.schedule_sessions(**schedule_args)
+        if "meetings" in schedule_args:
+            created = [scheduling.schedule_session(**schedule_args)]
+        else:
+            created = scheduling.schedule_sessions(**schedule_args)
         if cost_amount is not None:
             for session in created:
                 session.cost_amount, session.cost_basis = cost_amount, cost_basis

@@ -53,10 +53,21 @@ def session_fingerprint(session: TrainingSession) -> str:
 
 
 def session_change_rows(
-    session: TrainingSession, change: str, enrollments: list[Enrollment]
+    session: TrainingSession, change: str, enrollments: list[Enrollment], moved=()
 ) -> list[Reminder]:
-    """Return one unsaved notice of ``change`` per enrolment in ``enrollments``."""
+    """Return one unsaved notice of ``change`` per enrolment in ``enrollments``.
+
+    A reschedule names the meetings that moved (``-m<id>.<id>``, as many as fit).
+    """
     fingerprint = session_fingerprint(session) if change == "rescheduled" else change
+    if change == "rescheduled" and moved:
+        named = ""
+        for meeting_id in moved:
+            longer = f"{named}.{meeting_id}" if named else f"-m{meeting_id}"
+            if len(fingerprint) + len(longer) > 64:
+                break
+            named = longer
+        fingerprint += named
     return [
         Reminder(
             enrollment_id=item.pk,
@@ -68,12 +79,12 @@ def session_change_rows(
     ]
 
 
-def record_session_change(*, session: TrainingSession, change: str) -> int:
+def record_session_change(*, session: TrainingSession, change: str, moved=()) -> int:
     """Record one notice of ``change`` per enrolled person, queued after the commit.
 
-    Return how many were candidates.
+    ``moved`` names the meetings whose day or time changed. Return how many were candidates.
     """
-    rows = session_change_rows(session, change, list(enrolled_people(session)))
+    rows = session_change_rows(session, change, list(enrolled_people(session)), moved)
     with transaction.atomic():
         outbox.record_and_queue(rows)
     return len(rows)
@@ -83,6 +94,13 @@ def send_session_change(*, session_id: int, change: str) -> int:
     """Record the notices of ``change`` (for tasks queued by an older release)."""
     session = TrainingSession.objects.filter(pk=session_id).first()
     return record_session_change(session=session, change=change) if session else 0
+
+
+def moved_meetings(fingerprint: str, session: TrainingSession) -> list:
+    """Return the meetings a reschedule notice names (``…-m<id>.<id>``), at their new times."""
+    _times, marker, named = fingerprint.partition("-m")
+    ids = [int(part) for part in named.split(".") if part.isdigit()] if marker else []
+    return list(session.meetings.filter(pk__in=ids).select_related("venue")) if ids else []
 
 
 @outbox.kind(Kind.RESCHEDULED, label=_("Session rescheduled"))
@@ -128,7 +146,13 @@ def compose_session_change(reminder: Reminder, *, now: datetime.datetime, prepar
         subject=str(SUBJECTS[change]) % {"title": session.program.title},
         body=render_to_string(
             "emails/hr_session_changed.txt",
-            {"session": session, "person": person, "change": change},
+            {
+                "session": session,
+                "person": person,
+                "change": change,
+                "meetings": list(session.meetings.select_related("venue")),
+                "moved": moved_meetings(reminder.fingerprint, session),
+            },
         ),
         to=to(reminder.recipient),
         url=reverse("training:session", args=[session.pk]),

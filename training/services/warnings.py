@@ -1,6 +1,8 @@
 """Warnings shown before a session is saved: venue, instructor, holiday, working hours.
 
-All checks are set-based (one query per kind for every proposed occurrence)
+Every proposed meeting is checked on its own: a venue or instructor booked by
+another session's meeting, a holiday, hours outside the working day. All
+checks are set-based (one query per venue or instructor for every proposed meeting)
 and decided by the conflict engine's pure core, :func:`training.overlap.find_overlaps`
 (half-open intervals ``[start, end)``: back-to-back is no clash), with the
 holidays of :func:`training.services.conflicts.holiday_intervals` (a holiday is the whole
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 from districts import localtime
 from districts.models import District
 
-from ..models import TrainingSession
+from ..models import Meeting, TrainingSession
 from .conflicts import days_around, holiday_intervals
 from .overlap import Overlap, find_overlaps, overlapping_pairs
 
@@ -51,7 +53,7 @@ class Warning:
 
 def _overlapping(intervals, exclude_ids) -> Q:
     return reduce(operator.or_, (Q(start__lt=end, end__gt=start) for start, end in intervals)) & ~Q(
-        pk__in=list(exclude_ids)
+        session_id__in=list(exclude_ids)
     )
 
 
@@ -64,21 +66,21 @@ def _hits(intervals, others) -> dict:
     return first
 
 
-def _booked(sessions, intervals, kind: Kind, text: str, zone: str) -> list[Warning]:
-    """Return a warning of ``kind`` for each of ``sessions`` a proposed interval overlaps."""
-    sessions = list(sessions)
-    hits = _hits(intervals, [(other.pk, other.start, other.end) for other in sessions])
+def _booked(meetings, intervals, kind: Kind, text: str, zone: str) -> list[Warning]:
+    """Return a warning of ``kind`` for each of ``meetings`` a proposed interval overlaps."""
+    meetings = list(meetings)
+    hits = _hits(intervals, [(other.pk, other.start, other.end) for other in meetings])
     return [
         Warning(
             kind,
             hits[other.pk],
             text
             % {
-                "title": other.program.title,
+                "title": other.session.program.title,
                 "when": localtime.format_range(other.start, other.end, zone),
             },
         )
-        for other in sessions
+        for other in meetings
         if other.pk in hits
     ]
 
@@ -90,32 +92,48 @@ def session_warnings(
     venue_id: int | None = None,
     instructor_id: int | None = None,
     exclude_ids: tuple[int, ...] = (),
+    places: list[tuple[int | None, int | None]] | None = None,
 ) -> list[Warning]:
-    """Return the warnings for sessions at ``intervals`` (aware datetimes), soonest first."""
+    """Return the warnings for meetings at ``intervals`` (aware datetimes), soonest first.
+
+    ``places`` gives each interval its own ``(venue_id, instructor_id)`` (a
+    session whose meetings are in different rooms); without it every interval
+    has ``venue_id`` and ``instructor_id``. Bookings are checked against the
+    other sessions' meetings (``exclude_ids`` are sessions), one query per
+    venue or instructor.
+    """
     if not intervals:
         return []
+    if places is None:
+        places = [(venue_id, instructor_id)] * len(intervals)
     zone = district.time_zone
     found = []
-    live = TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
-    overlapping = _overlapping(intervals, exclude_ids)
+    live = Meeting.objects.filter(is_cancelled=False).exclude(
+        session__status=TrainingSession.Status.CANCELLED
+    )
     booked = (
         (
             Kind.VENUE,
             "venue_id",
-            venue_id,
+            0,
             _("The venue is already booked for “%(title)s”, %(when)s."),
         ),
         (
             Kind.INSTRUCTOR,
             "instructor_id",
-            instructor_id,
+            1,
             _("The instructor is already teaching “%(title)s”, %(when)s."),
         ),
     )
-    for kind, field, value, text in booked:
-        if value:
-            others = live.filter(overlapping, **{field: value}).select_related("program")
-            found += _booked(others, intervals, kind, text, zone)
+    for kind, field, column, text in booked:
+        for value in sorted({place[column] for place in places if place[column]}):
+            mine = [
+                interval
+                for interval, place in zip(intervals, places, strict=True)
+                if place[column] == value
+            ]
+            others = live.filter(_overlapping(mine, exclude_ids), **{field: value})
+            found += _booked(others.select_related("session__program"), mine, kind, text, zone)
     found += _holiday_warnings(district, intervals)
     found += _working_hours_warnings(district, intervals)
     return sorted(found, key=lambda warning: (warning.start, warning.kind))

@@ -12,12 +12,21 @@ from django.views.decorators.http import require_POST
 
 from training.models import TrainingSession
 from training.services import scheduling, session_costs
-from training.services.session_length import format_jp, length_jp
+from training.services.session_length import format_jp
 
 from .. import calendar_grid, selectors
 from ..access import hr_scope
 from ..roster_forms import AddPeopleForm
-from ..session_forms import CancelForm, SessionFilterForm, SessionForm, initial_for
+from ..session_forms import (
+    CancelForm,
+    MeetingFormSet,
+    SessionFilterForm,
+    SessionForm,
+    further_meetings_initial,
+    initial_for,
+    meeting_plans,
+    meetings_jp,
+)
 
 REASON_NEEDED = gettext_lazy(
     "Check the warnings above: state a reason to go ahead anyway, or change the session."
@@ -87,24 +96,41 @@ def session_create(request):
     if request.GET.get("program", "").isdigit():
         initial["program"] = int(request.GET["program"])
     form = SessionForm(request.POST or None, scope=scope, initial=initial)
-    found = []
-    if request.method == "POST" and form.is_valid():
+    formset = MeetingFormSet(request.POST or None, scope=scope)
+    found, plans = [], []
+    if (
+        request.method == "POST"
+        and "add_meeting" not in request.POST
+        and form.is_valid()
+        and (not formset.is_bound or formset.is_valid())
+    ):
         data = form.cleaned_data
+        plans = meeting_plans(form, formset)
+        common = {
+            "cost_amount": data["cost_amount"],
+            "cost_basis": data["cost_basis"],
+            "program": data["program"],
+            "capacity": data["capacity"],
+            "instructor": data["instructor"],
+            "enrollment_opens_at": data["enrollment_opens_at"],
+            "enrollment_closes_at": data["enrollment_closes_at"],
+            "override_reason": data["override_reason"],
+            "actor": request.user,
+        }
         try:
-            created = session_costs.schedule_with_cost(
-                cost_amount=data["cost_amount"],
-                cost_basis=data["cost_basis"],
-                program=data["program"],
-                intervals=form.intervals(),
-                capacity=data["capacity"],
-                venue=data["venue"],
-                online_url=data["online_url"],
-                instructor=data["instructor"],
-                enrollment_opens_at=data["enrollment_opens_at"],
-                enrollment_closes_at=data["enrollment_closes_at"],
-                override_reason=data["override_reason"],
-                actor=request.user,
-            )
+            if data["separate_sessions"] and formset.rows():
+                raise ValidationError(
+                    _("Separate classes take the dates above; leave the further meetings empty.")
+                )
+            if data["separate_sessions"]:
+                created = session_costs.schedule_with_cost(
+                    intervals=form.intervals(),
+                    venue=data["venue"],
+                    online_url=data["online_url"],
+                    **common,
+                )
+            else:
+                created = session_costs.schedule_with_cost(meetings=plans, **common)
         except scheduling.WarningsNeedReason as exc:
             found = exc.warnings
             form.add_error("override_reason", REASON_NEEDED)
@@ -115,7 +141,9 @@ def session_create(request):
                 request,
                 _("%(count)d session(s) scheduled as drafts.") % {"count": len(created)},
             )
-            for note in form.jp_notes() + form.holiday_notes():
+            for note in form.jp_notes(plans[:1] if data["separate_sessions"] else plans):
+                messages.warning(request, note)
+            for note in form.holiday_notes():
                 messages.warning(request, note)
             return redirect("training:hr-session", pk=created[0].pk)
     return render(
@@ -123,9 +151,11 @@ def session_create(request):
         "training/hr/session_form.html",
         {
             "form": form,
+            "formset": formset,
             "session": None,
             "warnings": found,
-            "jp_notes": form.jp_notes(),
+            "jp_notes": form.jp_notes(plans),
+            "meetings_jp": format_jp(meetings_jp(plans)) if plans else "",
             "holiday_notes": form.holiday_notes(),
         },
     )
@@ -152,7 +182,8 @@ def render_detail(request, scope, pk, *, add_form=None, status=200):
         "roster": selectors.roster(session),
         "add_form": add_form or AddPeopleForm(session=session, people=scope.people()),
         "audit": session.audit_entries.select_related("actor__civil_servant")[:100],
-        "length_jp": format_jp(length_jp(session.start, session.end)),
+        "length_jp": format_jp(meetings_jp(session.meetings.all())),
+        "meetings": session.meetings.select_related("venue", "instructor"),
     }
     return render(request, "training/hr/session_detail.html", context, status=status)
 
@@ -175,12 +206,24 @@ def session_edit(request, pk):
     form = SessionForm(
         request.POST or None, scope=scope, session=session, initial=initial_for(session)
     )
-    found = []
-    if request.method == "POST" and form.is_valid():
+    formset = MeetingFormSet(
+        request.POST or None, scope=scope, initial=further_meetings_initial(session)
+    )
+    found, plans = [], list(session.meetings.all())
+    several = len(plans) > 1 or formset.is_bound
+    if (
+        request.method == "POST"
+        and "add_meeting" not in request.POST
+        and form.is_valid()
+        and (not formset.is_bound or formset.is_valid())
+    ):
         try:
+            if several:
+                plans = meeting_plans(form, formset, session)
             scheduling.update_session(
                 session=session,
                 data=form.session_data(),
+                meetings=plans if several else None,
                 override_reason=form.cleaned_data["override_reason"],
                 actor=request.user,
                 now=timezone.now(),
@@ -192,7 +235,7 @@ def session_edit(request, pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("The session was saved."))
-            for note in form.jp_notes() + form.holiday_notes():
+            for note in form.jp_notes(plans) + form.holiday_notes():
                 messages.warning(request, note)
             return redirect("training:hr-session", pk=session.pk)
     return render(
@@ -200,9 +243,11 @@ def session_edit(request, pk):
         "training/hr/session_form.html",
         {
             "form": form,
+            "formset": formset,
             "session": session,
             "warnings": found,
-            "jp_notes": form.jp_notes(),
+            "jp_notes": form.jp_notes(plans),
+            "meetings_jp": format_jp(meetings_jp(plans)) if plans else "",
             "holiday_notes": form.holiday_notes(),
         },
     )
