@@ -294,3 +294,23 @@ def test_participant_cannot_open_the_screen(client):
     response = client.get(reverse("training:hr-checkin-screen", args=[session.pk, meeting.pk]))
 
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_roster_shows_the_live_count_of_the_meeting_running_now(hr_client):
+    now = timezone.now()
+    session = SessionFactory(
+        start=now - DAY,
+        end=now + 2 * HOUR,
+        meetings=[(now - DAY, now - DAY + HOUR), (now - HOUR, now + 2 * HOUR)],
+    )
+    yesterday, today = session.meetings.order_by("start")
+    here, _ = EnrollmentFactory.create_batch(2, session=session)
+    _mark(today, here, "present")
+    _mark(yesterday, here, "absent")
+
+    page = hr_client.get(reverse("training:hr-session", args=[session.pk])).content.decode()
+
+    data_url = reverse("training:hr-checkin-data", args=[session.pk, today.pk])
+    assert f'data-checkin-url="{data_url}"' in page
+    assert '<span data-checkin="present">1</span> / <span data-checkin="enrolled">2</span>' in page

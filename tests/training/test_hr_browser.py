@@ -56,13 +56,13 @@ def test_hr_runs_a_workshop_from_plan_to_certificates(page):
     page.fill("#id_end_time", "12:00")
     page.select_option("#id_venue", str(venue.pk))
     page.fill("#id_capacity", "10")
-    page.click("#submit-id-save")
+    page.click("main button[name=save]")
 
     warnings = page.locator("#session-warnings")
     assert "hari libur: Hari Jadi Kota" in warnings.inner_text()
     screenshot(page, "hr-session-holiday-warning")
     page.fill("#id_override_reason", "Narasumber hanya tersedia pada tanggal ini")
-    page.click("#submit-id-save")
+    page.click("main button[name=save]")
     page.click("#publish")
     assert "Sesi telah diterbitkan" in page.inner_text("main")
 
