@@ -172,6 +172,7 @@ LOCALE_PATHS = [
         "learning",
         "api",
         "sessions",
+        "attendance",
     )
 ]
 USE_I18N = True

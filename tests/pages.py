@@ -85,6 +85,8 @@ AUDIENCES = {
     ),
     "saya/": Audience(PEOPLE, objects=(ASN,)),
     "saya/sesi/": Audience(PEOPLE, objects=(ASN, SUPERVISOR, HR_A)),
+    # A meeting's check-in page: anyone who may see the session, told if not enrolled.
+    "saya/hadir/": Audience(PEOPLE, objects=(ASN, SUPERVISOR, HR_A)),
     "saya/persetujuan/": Audience((SUPERVISOR,)),
     "saya/rencana-tim/": Audience((SUPERVISOR,)),
     "saya/evaluasi-perilaku/": Audience((SUPERVISOR,), objects=(SUPERVISOR,)),
@@ -477,6 +479,7 @@ def build_world(now: datetime.datetime | None = None) -> World:
             "outside_learning": claim,
             "behaviour_evaluation": follow_up,
             "api_token": api_token,
+            "meeting": session.meetings.first(),
         },
         values=_values(certificate, asn, clash.fingerprint),
     )
@@ -611,6 +614,7 @@ def world_from_database(district_slug: str, other_slug: str, now=None, asn_id=No
                 "unanswered follow-up of the supervisor",
             ),
             "api_token": first(ApiToken.objects.filter(user__managed_districts=a), "API token"),
+            "meeting": enrollment.session.meetings.first(),
         },
         values=_values(
             certificate,

@@ -25,6 +25,7 @@ PROGRAM = {
     "method": "workshop",
     "provider": "",
     "jp_credited": "8",
+    "min_attendance_percent": "100",
     "is_active": "on",
 }
 
@@ -87,6 +88,7 @@ def test_admin_refuses_control_characters_in_a_name(client):
             "code": program.code,
             "title": HOSTILE,
             "jp_credited": "8",
+            "min_attendance_percent": "100",
         },
     )
 

@@ -22,6 +22,7 @@ from tests.factories import (
     district,
     hr_officer,
 )
+from training.hr.views import attendance as attendance_views
 from training.hr.views import roster as roster_views
 from training.models import CompletionRecord, TrainingSession
 
@@ -56,13 +57,13 @@ def test_hr_runs_a_workshop_from_plan_to_certificates(page):
     page.fill("#id_end_time", "12:00")
     page.select_option("#id_venue", str(venue.pk))
     page.fill("#id_capacity", "10")
-    page.click("#submit-id-save")
+    page.click("main button[name=save]")
 
     warnings = page.locator("#session-warnings")
     assert "hari libur: Hari Jadi Kota" in warnings.inner_text()
     screenshot(page, "hr-session-holiday-warning")
     page.fill("#id_override_reason", "Narasumber hanya tersedia pada tanggal ini")
-    page.click("#submit-id-save")
+    page.click("main button[name=save]")
     page.click("#publish")
     assert "Sesi telah diterbitkan" in page.inner_text("main")
 
@@ -74,15 +75,20 @@ def test_hr_runs_a_workshop_from_plan_to_certificates(page):
 
     # The day of the workshop: attendance and completion are recorded once it has started.
     started = TrainingSession.objects.get().start + datetime.timedelta(hours=1)
-    with mock.patch.object(roster_views, "timezone", SimpleNamespace(now=lambda: started)):
+    clock = SimpleNamespace(now=lambda: started)
+    with (
+        mock.patch.object(roster_views, "timezone", clock),
+        mock.patch.object(attendance_views, "timezone", clock),
+    ):
         page.click("#attendance-link")
-        page.check("input[name^=status_][value=attended] >> nth=0")
-        page.check("input[name^=status_][value=partial] >> nth=1")
+        page.check("input[name^=status_][value=present] >> nth=0")
+        page.check("input[name^=status_][value=late] >> nth=1")
         page.click("text=Simpan kehadiran")
+        page.goto(page.url.split("/kehadiran/")[0] + "/")
         page.click("#completion-link")
         page.locator("input[name^=score_]").nth(0).fill("88,5")
         page.locator("input[name^=score_]").nth(1).fill("70")
-        page.locator("input[name^=passed_]").nth(1).check()  # partly attended, passed anyway
+        assert page.locator("input[name^=passed_]").nth(1).is_checked()  # late counts as present
         screenshot(page, "hr-completion")
         page.click("text=Catat kelulusan dan terbitkan sertifikat")
         assert "2 sertifikat diterbitkan" in page.inner_text("main")
@@ -152,10 +158,16 @@ def test_hr_pages_fit_without_sideways_scrolling(browser, live_server, tmp_path,
     assert page.locator("#roster button:has-text('Pindahkan dari daftar tunggu')").is_visible()
 
     started = session.start + datetime.timedelta(hours=1)
-    with mock.patch.object(roster_views, "timezone", SimpleNamespace(now=lambda: started)):
+    clock = SimpleNamespace(now=lambda: started)
+    with (
+        mock.patch.object(roster_views, "timezone", clock),
+        mock.patch.object(attendance_views, "timezone", clock),
+    ):
         page.goto(f"{page.base}/kepegawaian/sesi/{session.pk}/kehadiran/")
         screenshot(page, f"hr-attendance-{size}")
         last_choice = page.locator("#attendance-form label:has-text('Tidak hadir')").first
+        reason = page.locator("#attendance-form input[name^=reason_]").first.bounding_box()
+        assert reason["x"] + reason["width"] <= viewport[0]
         box = last_choice.bounding_box()
         assert box["x"] + box["width"] <= viewport[0]
 

@@ -15,6 +15,7 @@ FORM = {
     "method": "workshop",
     "provider": "",
     "jp_credited": "8",
+    "min_attendance_percent": "100",
     "is_active": "on",
 }
 

@@ -23,7 +23,7 @@ from tests.factories import (
 )
 from training.hr import exports
 from training.models import CertificateSequence, CompletionRecord, Enrollment
-from training.services import roster
+from training.services import attendance, roster
 
 
 def _past_session(**kwargs):
@@ -133,23 +133,28 @@ def test_roster_promote_named_person_needs_free_seat(hr_client):
 
 
 @pytest.mark.django_db
-def test_attendance_marks_everyone_in_one_form(hr_client):
+def test_attendance_marks_everyone_of_a_single_meeting_session_in_one_form(hr_client):
     session = _past_session()
+    meeting = session.meetings.get()
     a, b, c = EnrollmentFactory.create_batch(3, session=session)
     waiting = EnrollmentFactory(session=session, status="waitlisted", waitlisted_at=timezone.now())
 
+    opened = hr_client.get(reverse("training:hr-attendance", args=[session.pk]))
     hr_client.post(
-        reverse("training:hr-attendance", args=[session.pk]),
-        {f"status_{a.pk}": "attended", f"status_{b.pk}": "no_show", f"status_{c.pk}": "partial"},
+        opened.url,
+        {f"status_{a.pk}": "present", f"status_{b.pk}": "absent", f"status_{c.pk}": "late"},
     )
 
+    assert opened.url == reverse("training:hr-meeting-attendance", args=[session.pk, meeting.pk])
     statuses = dict(session.enrollments.values_list("pk", "status"))
     assert statuses == {
         a.pk: "attended",
         b.pk: "no_show",
-        c.pk: "partial",
+        c.pk: "attended",
         waiting.pk: "waitlisted",
     }
+    marks = dict(meeting.attendances.values_list("enrollment_id", "status"))
+    assert marks == {a.pk: "present", b.pk: "absent", c.pk: "late"}
     assert session.audit_entries.filter(action="attendance_marked").count() == 1
 
 
@@ -281,8 +286,11 @@ def test_audit_trail_names_people_with_a_spaced_nip(officer):
         session=session, civil_servant__name="Ani", civil_servant__nip="199001012015032001"
     )
 
-    roster.mark_attendance(
-        session=session, marks={enrollment.pk: "attended"}, actor=officer.user, now=timezone.now()
+    attendance.mark_meeting(
+        meeting=session.meetings.get(),
+        marks={enrollment.pk: ("present", "")},
+        actor=officer.user,
+        now=timezone.now(),
     )
     roster.record_completion(
         session=session,
@@ -294,7 +302,7 @@ def test_audit_trail_names_people_with_a_spaced_nip(officer):
     details = list(session.audit_entries.order_by("pk").values_list("detail", flat=True))
     number = CompletionRecord.objects.get().certificate_number
     assert details == [
-        "Ani (19900101 201503 2 001): Hadir",
+        f"{attendance.meeting_label(session.meetings.get())}\nAni (19900101 201503 2 001): Hadir",
         "Ani (19900101 201503 2 001): lulus, 8 JP",
         f"Ani (19900101 201503 2 001): {number}",
     ]
@@ -305,11 +313,11 @@ def test_attendance_and_completion_before_the_session_starts_are_refused(hr_clie
     session = _future_session()
     enrollment = EnrollmentFactory(session=session)
 
-    page = hr_client.get(reverse("training:hr-attendance", args=[session.pk]))
-    posted = hr_client.post(
-        reverse("training:hr-attendance", args=[session.pk]),
-        {f"status_{enrollment.pk}": "attended"},
+    meeting_url = reverse(
+        "training:hr-meeting-attendance", args=[session.pk, session.meetings.get().pk]
     )
+    page = hr_client.get(meeting_url)
+    posted = hr_client.post(meeting_url, {f"status_{enrollment.pk}": "present"})
     enrollment.refresh_from_db()
     attended = EnrollmentFactory(session=session, status="attended")
     with pytest.raises(ValidationError) as refused:
@@ -321,8 +329,9 @@ def test_attendance_and_completion_before_the_session_starts_are_refused(hr_clie
         )
 
     notice = "Kehadiran dan kelulusan dapat dicatat setelah sesi dimulai."
-    assert notice in page.content.decode()
-    assert notice in posted.content.decode()
+    meeting_notice = "Kehadiran dapat dicatat setelah pertemuan dimulai."
+    assert meeting_notice in page.content.decode()
+    assert meeting_notice in posted.content.decode()
     assert enrollment.status == "approved"
     assert refused.value.messages == [notice]
     assert not CompletionRecord.objects.exists()

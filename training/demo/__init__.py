@@ -24,6 +24,7 @@ from django.db.models import Q
 from districts.models import CivilServant, District, ScheduleEntry
 from districts.scoping import HR_GROUP
 
+from .attendance import add_attendance
 from .data import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_SHIFT_NOTE, DemoLogin
 from .learning import build_evaluation, build_learning
 from .meetings import MeetingsBuilder
@@ -75,6 +76,7 @@ class DemoBuilder(PeopleBuilder, TrainingBuilder, MeetingsBuilder):
             )
         build_learning(today=self.today)
         build_evaluation(today=self.today)
+        add_attendance()
         # An administrator created before the demo (createsuperuser) keeps their password.
         if not self.user_model.objects.filter(username=ADMIN_USERNAME).exists():
             self.user_model.objects.create(

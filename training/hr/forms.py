@@ -36,8 +36,9 @@ class ProgramForm(forms.ModelForm):
                 Column("method", css_class="col-md-4"),
             ),
             Row(
-                Column("jp_credited", css_class="col-md-4"),
-                Column("provider", css_class="col-md-8"),
+                Column("jp_credited", css_class="col-md-3"),
+                Column("min_attendance_percent", css_class="col-md-3"),
+                Column("provider", css_class="col-md-6"),
             ),
             "description",
             "requires_supervisor_approval",

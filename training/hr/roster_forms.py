@@ -1,4 +1,4 @@
-"""Forms of the roster: add people, attendance for everyone, completion for everyone."""
+"""Forms of the roster: add people, attendance of one meeting, completion for everyone."""
 
 import re
 
@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.models import WorkUnit
 from districts.nip import normalize_nip
-from training.models import Enrollment
-from training.services.roster import ATTENDANCE_STATUSES
+from training.models import Attendance
 
 MAX_PEOPLE_AT_ONCE = 200
 
@@ -71,34 +70,67 @@ class AddPeopleForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """One choice per participant: attended, partly attended or did not attend."""
+    """One meeting: for each participant present, late, excused (with a reason) or absent.
 
-    def __init__(self, *args, enrollments, **kwargs):
+    A row left empty stays unmarked, so that saving the form never marks
+    present someone who has not come.
+    """
+
+    def __init__(self, *args, enrollments, marks: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrollments = list(enrollments)
-        choices = [(s.value, s.label) for s in ATTENDANCE_STATUSES]
         for enrollment in self.enrollments:
-            current = enrollment.status if enrollment.status in ATTENDANCE_STATUSES else None
+            mark = marks.get(enrollment.pk)
             self.fields[f"status_{enrollment.pk}"] = forms.ChoiceField(
                 label=enrollment.civil_servant.full_name,
-                choices=choices,
+                choices=Attendance.Status.choices,
                 widget=forms.RadioSelect,
-                initial=current or Enrollment.Status.ATTENDED,
+                required=False,
+                initial=mark.status if mark else None,
+            )
+            self.fields[f"reason_{enrollment.pk}"] = forms.CharField(
+                label=_("Reason for the excuse"),
+                required=False,
+                max_length=250,
+                initial=mark.reason if mark else "",
             )
 
-    def rows(self):
-        return [(e, self[f"status_{e.pk}"]) for e in self.enrollments]
+    def clean(self):
+        cleaned = super().clean()
+        for enrollment in self.enrollments:
+            status = cleaned.get(f"status_{enrollment.pk}")
+            if (
+                status == Attendance.Status.EXCUSED
+                and not cleaned.get(f"reason_{enrollment.pk}", "").strip()
+            ):
+                self.add_error(
+                    f"reason_{enrollment.pk}", _g("Give the reason for the excuse (izin).")
+                )
+        return cleaned
 
-    def marks(self) -> dict[int, str]:
-        return {e.pk: self.cleaned_data[f"status_{e.pk}"] for e in self.enrollments}
+    def rows(self):
+        return [(e, self[f"status_{e.pk}"], self[f"reason_{e.pk}"]) for e in self.enrollments]
+
+    def marks(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {
+            e.pk: (data[f"status_{e.pk}"], data[f"reason_{e.pk}"])
+            for e in self.enrollments
+            if data[f"status_{e.pk}"]
+        }
 
 
 class CompletionForm(forms.Form):
-    """Score, passed and JP credited for each participant who attended."""
+    """Score, passed and JP credited for each participant who attended.
 
-    def __init__(self, *args, enrollments, jp_default: int, **kwargs):
+    Passed is pre-filled from the attendance share the program asks for; HR
+    may decide otherwise, with a reason.
+    """
+
+    def __init__(self, *args, enrollments, jp_default: int, suggestions: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrollments = list(enrollments)
+        self.suggestions = suggestions
         for enrollment in self.enrollments:
             pk = enrollment.pk
             self.fields[f"score_{pk}"] = forms.DecimalField(
@@ -112,15 +144,39 @@ class CompletionForm(forms.Form):
             self.fields[f"passed_{pk}"] = forms.BooleanField(
                 label=_("Passed"),
                 required=False,
-                initial=enrollment.status == Enrollment.Status.ATTENDED,
+                initial=suggestions[pk].passed,
+            )
+            self.fields[f"reason_{pk}"] = forms.CharField(
+                label=_("Reason for departing from the attendance rule"),
+                required=False,
+                max_length=250,
             )
             self.fields[f"jp_{pk}"] = forms.IntegerField(
                 label=_("JP credited"), min_value=0, max_value=1000, initial=jp_default
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        for enrollment in self.enrollments:
+            pk = enrollment.pk
+            passed, reason = cleaned.get(f"passed_{pk}"), cleaned.get(f"reason_{pk}", "")
+            if passed != self.suggestions[pk].passed and not reason.strip():
+                self.add_error(
+                    f"reason_{pk}",
+                    _g("Give a reason: the attendance rule suggests otherwise."),
+                )
+        return cleaned
+
     def rows(self):
         return [
-            (e, self[f"score_{e.pk}"], self[f"passed_{e.pk}"], self[f"jp_{e.pk}"])
+            (
+                e,
+                self.suggestions[e.pk],
+                self[f"score_{e.pk}"],
+                self[f"passed_{e.pk}"],
+                self[f"jp_{e.pk}"],
+                self[f"reason_{e.pk}"],
+            )
             for e in self.enrollments
         ]
 
@@ -131,6 +187,7 @@ class CompletionForm(forms.Form):
                 "score": data[f"score_{e.pk}"],
                 "passed": data[f"passed_{e.pk}"],
                 "jp_credited": data[f"jp_{e.pk}"],
+                "override_reason": data[f"reason_{e.pk}"],
             }
             for e in self.enrollments
         }

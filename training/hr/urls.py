@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import (
+    attendance,
     budget,
     competencies,
     district,
@@ -50,7 +51,22 @@ urlpatterns = [
         roster.enrollment_action,
         name="hr-enrollment-action",
     ),
-    path("sesi/<int:pk>/kehadiran/", roster.attendance, name="hr-attendance"),
+    path("sesi/<int:pk>/kehadiran/", attendance.attendance, name="hr-attendance"),
+    path(
+        "sesi/<int:pk>/kehadiran/<int:meeting_pk>/",
+        attendance.meeting_attendance,
+        name="hr-meeting-attendance",
+    ),
+    path(
+        "sesi/<int:pk>/kehadiran/<int:meeting_pk>/layar/",
+        attendance.meeting_screen,
+        name="hr-checkin-screen",
+    ),
+    path(
+        "sesi/<int:pk>/kehadiran/<int:meeting_pk>/layar.json",
+        attendance.meeting_screen_data,
+        name="hr-checkin-data",
+    ),
     path("sesi/<int:pk>/kelulusan/", roster.completion, name="hr-completion"),
     path("sesi/<int:pk>/nilai-tes/", learning.test_scores, name="hr-test-scores"),
     path("sesi/<int:pk>/unduh.<slug:fmt>", exports.roster_export, name="hr-roster-export"),

@@ -5,6 +5,7 @@ the single ``models.py`` this package replaced.
 """
 
 from .api import ApiToken
+from .attendance import Attendance
 from .audit import AuditEntry
 from .budget import BudgetCeiling
 from .catalogue import Instructor, TrainingProgram, Venue
@@ -21,6 +22,7 @@ from .sessions import TrainingSession
 
 __all__ = [
     "ApiToken",
+    "Attendance",
     "AuditEntry",
     "BudgetCeiling",
     "BehaviourEvaluation",

@@ -123,6 +123,12 @@ class TrainingProgram(models.Model):
         help_text=_("Lesson hours (jam pelajaran) credited on completion."),
         validators=[MinValueValidator(0), MaxValueValidator(MAX_JP)],
     )
+    min_attendance_percent = models.SmallIntegerField(
+        _("minimum attendance (%)"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Share of the meetings a participant must attend to complete."),
+    )
     requires_supervisor_approval = models.BooleanField(
         _("requires supervisor approval"), default=False
     )
@@ -141,6 +147,10 @@ class TrainingProgram(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["district", "code"], name="program_code_unique"),
             models.CheckConstraint(condition=Q(jp_credited__gte=0), name="program_jp_not_negative"),
+            models.CheckConstraint(
+                condition=Q(min_attendance_percent__gte=1, min_attendance_percent__lte=100),
+                name="program_min_attendance_range",
+            ),
         ]
 
     def __str__(self):

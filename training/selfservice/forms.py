@@ -245,3 +245,21 @@ def week_of(raw: str | None, *, default: datetime.date) -> datetime.date:
 def week_start(value: datetime.date) -> datetime.date:
     """Return the Monday of ``value``'s week."""
     return value - datetime.timedelta(days=value.weekday())
+
+
+class CheckInCodeForm(forms.Form):
+    """The short code the instructor of an online meeting reads out."""
+
+    code = forms.RegexField(
+        label=_("Attendance code"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("The code has six digits.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 8}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout("code", Submit("check_in", _("Check in")))

@@ -282,3 +282,42 @@ def cancel_consequence(enrollment: Enrollment) -> dict:
         "seats_left": seats_left(enrollment.session),
         "position": waitlist_position(enrollment),
     }
+
+
+# The join link of an online meeting shows this long before it starts.
+JOIN_LINK_OPENS = datetime.timedelta(minutes=30)
+# Enrolments that take part in the meetings (see the join link, check in).
+TAKING_PART = ("approved", "attended", "partial", "no_show")
+
+
+@dataclasses.dataclass(frozen=True)
+class OnlineMeeting:
+    meeting: object
+    join_link: str
+    opens_at: datetime.datetime
+    check_in_open: bool
+
+
+def online_meetings(
+    session: TrainingSession, enrollment: Enrollment | None, *, now: datetime.datetime
+) -> list[OnlineMeeting]:
+    """Return the session's online meetings that are not over, for a participant only.
+
+    The join link is given from ``JOIN_LINK_OPENS`` before the meeting starts; before
+    that (and to anyone not taking part) it stays hidden.
+    """
+    if enrollment is None or enrollment.status not in TAKING_PART:
+        return []
+    result = []
+    for meeting in session.meetings.filter(is_online=True, is_cancelled=False, end__gt=now):
+        opens_at = meeting.start - JOIN_LINK_OPENS
+        is_open = opens_at <= now
+        result.append(
+            OnlineMeeting(
+                meeting=meeting,
+                join_link=meeting.join_link if is_open else "",
+                opens_at=opens_at,
+                check_in_open=is_open,
+            )
+        )
+    return result

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import evaluation_views, learning_views, planning, views
+from . import checkin_views, evaluation_views, learning_views, planning, views
 
 urlpatterns = [
     path("saya/katalog/", views.catalogue, name="catalogue"),
@@ -34,6 +34,8 @@ urlpatterns = [
         evaluation_views.behaviour_answer,
         name="behaviour_answer",
     ),
+    path("saya/hadir/<int:meeting_pk>/", checkin_views.check_in, name="checkin"),
+    path("saya/hadir/kode/", checkin_views.check_in_with_code, name="checkin_code"),
     path("saya/sertifikat/<int:pk>/", views.certificate, name="certificate"),
     path("verifikasi/<uuid:code>/", views.verify_certificate, name="verify_certificate"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

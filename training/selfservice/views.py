@@ -63,10 +63,12 @@ def session_detail(request, pk: int):
     person = selectors.person_of(scope)
     session = selectors.session_for(person, pk, scope=scope)
     now = timezone.now()
+    enrollment = selectors.current_enrollment(scope, session)
     context = {
         "session": session,
         "person": person,
-        "enrollment": selectors.current_enrollment(scope, session),
+        "enrollment": enrollment,
+        "online_meetings": selectors.online_meetings(session, enrollment, now=now),
         "conflicts": selectors.session_conflicts(person, session, scope=scope),
         "length_jp": format_jp(length_jp(session.start, session.end)),
         "seats_left": enrollment_service.seats_left(session),

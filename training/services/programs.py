@@ -15,6 +15,7 @@ EDITABLE_FIELDS = (
     "method",
     "provider",
     "jp_credited",
+    "min_attendance_percent",
     "requires_supervisor_approval",
     "open_to_other_districts",
     "is_active",

@@ -1,10 +1,11 @@
-"""Writes on a session's roster: add people, attendance, completion and certificates.
+"""Writes on a session's roster: add people, completion and certificates.
 
 Seats are taken and freed only through ``training.services.enrollment`` (the one
 capacity-safe service); this module adds what HR does after that.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,17 +15,10 @@ from districts import localtime
 from districts.models import CivilServant
 
 from ..models import AuditEntry, CompletionRecord, Enrollment, TrainingSession
-from . import audit
+from . import attendance, audit
 from . import enrollment as enrollment_service
 from .certificates import next_certificate_number
 
-ATTENDANCE_STATUSES = (
-    Enrollment.Status.ATTENDED,
-    Enrollment.Status.PARTIAL,
-    Enrollment.Status.NO_SHOW,
-)
-# Enrolments whose attendance can be marked (or marked again).
-MARKABLE = ("approved", "attended", "partial", "no_show")
 # Enrolments that may complete the training.
 COMPLETABLE = ("attended", "partial")
 
@@ -64,49 +58,18 @@ def check_started(session: TrainingSession, *, now: datetime.datetime) -> None:
         )
 
 
-def mark_attendance(
-    *, session: TrainingSession, marks: dict[int, str], actor, now: datetime.datetime
-) -> int:
-    """Set attended / partial / no-show for the enrolments in ``marks``; return how many changed."""
-    if session.status not in {TrainingSession.Status.PUBLISHED, TrainingSession.Status.COMPLETED}:
-        raise ValidationError(_("Attendance can only be marked for a published session."))
-    check_started(session, now=now)
-    changed = []
-    with transaction.atomic():
-        enrollments = Enrollment.objects.select_for_update().filter(
-            session=session, pk__in=list(marks), status__in=MARKABLE
-        )
-        for enrollment in enrollments.select_related("civil_servant"):
-            status = marks[enrollment.pk]
-            if status not in ATTENDANCE_STATUSES:
-                raise ValidationError(_("Choose attended, partly attended or did not attend."))
-            if enrollment.status != status:
-                enrollment.status = status
-                enrollment.full_clean()
-                enrollment.save(update_fields=["status", "updated_at"])
-                changed.append(
-                    f"{_who(enrollment.civil_servant)}: {enrollment.get_status_display()}"
-                )
-        if changed:
-            audit.record(
-                session=session,
-                district_id=session.district_id,
-                actor=actor,
-                action=AuditEntry.Action.ATTENDANCE_MARKED,
-                detail="\n".join(changed),
-            )
-    return len(changed)
-
-
 def record_completion(
     *, session: TrainingSession, results: dict[int, dict], actor, now: datetime.datetime
 ) -> list[CompletionRecord]:
     """Create the completion records (and certificates for those who passed) in one go.
 
-    ``results`` maps an enrolment id to ``{"score", "passed", "jp_credited"}``.
+    ``results`` maps an enrolment id to ``{"score", "passed", "jp_credited"}`` and,
+    where ``passed`` departs from what the attendance share suggests, an
+    ``"override_reason"`` (stored in the audit trail).
     Either every record is written, with gap-free certificate numbers, or none.
     """
     check_started(session, now=now)
+    suggestions = completion_suggestions(session)
     district = session.district
     completion_date = localtime.in_zone(session.end, district.time_zone).date()
     records = []
@@ -124,6 +87,12 @@ def record_completion(
             )
         for enrollment in enrollments:
             result, person = results[enrollment.pk], enrollment.civil_servant
+            override = (result.get("override_reason") or "").strip()
+            if result["passed"] != suggestions[enrollment.pk].passed and not override:
+                raise ValidationError(
+                    _("Give a reason for %(name)s: the result differs from the attendance rule.")
+                    % {"name": person.full_name}
+                )
             record = CompletionRecord(
                 civil_servant=person,
                 program=session.program,
@@ -156,7 +125,8 @@ def record_completion(
                 actor=actor,
                 action=AuditEntry.Action.COMPLETION_RECORDED,
                 detail=f"{_who(person)}: {_('passed') if record.passed else _('did not pass')}, "
-                f"{record.jp_credited} JP",
+                f"{record.jp_credited} JP"
+                + (f" ({_('against the attendance rule')}: {override})" if override else ""),
             )
             if record.certificate_number:
                 audit.record(
@@ -169,3 +139,30 @@ def record_completion(
         session.status = TrainingSession.Status.COMPLETED
         session.save(update_fields=["status", "updated_at"])
     return records
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What the attendance says about one enrolment: meetings attended, and pass or fail."""
+
+    attended: int | None
+    meetings: int
+    passed: bool
+
+
+def completion_suggestions(session: TrainingSession) -> dict[int, Suggestion]:
+    """Return, per completable enrolment, the pass/fail the program's attendance rule gives."""
+    meetings = session.meetings.count()
+    percent = session.program.min_attendance_percent
+    counts = attendance.attended_counts(session)
+    result = {}
+    for enrollment in session.enrollments.filter(status__in=COMPLETABLE):
+        attended = counts.get(enrollment.pk)
+        result[enrollment.pk] = Suggestion(
+            attended=attended,
+            meetings=meetings,
+            passed=attendance.suggested_pass(
+                enrollment, attended=attended, meetings=meetings, percent=percent
+            ),
+        )
+    return result

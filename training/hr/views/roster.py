@@ -1,5 +1,4 @@
-"""The roster of a session: add people, decide requests, waitlist, cancel,
-attendance and completion."""
+"""The roster of a session: add people, decide requests, waitlist, cancel, completion."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +15,7 @@ from training.services import roster as services
 
 from .. import selectors
 from ..access import hr_scope
-from ..roster_forms import AddPeopleForm, AttendanceForm, CompletionForm
+from ..roster_forms import AddPeopleForm, CompletionForm
 from .sessions import render_detail, session_or_404
 
 ACTIONS = {
@@ -84,35 +83,15 @@ def approvals(request):
 
 
 @login_required
-def attendance(request, pk):
-    scope = hr_scope(request)
-    session = session_or_404(scope, pk)
-    enrollments = selectors.enrollments_with(session, services.MARKABLE)
-    form = AttendanceForm(request.POST or None, enrollments=enrollments)
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = services.mark_attendance(
-                session=session, marks=form.marks(), actor=request.user, now=timezone.now()
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Attendance saved (%(count)d changed).") % {"count": count})
-            return redirect("training:hr-session", pk=session.pk)
-    return render(
-        request,
-        "training/hr/attendance.html",
-        {"session": session, "form": form, "started": session.start <= timezone.now()},
-    )
-
-
-@login_required
 def completion(request, pk):
     scope = hr_scope(request)
     session = session_or_404(scope, pk)
     enrollments = selectors.enrollments_with(session, services.COMPLETABLE)
     form = CompletionForm(
-        request.POST or None, enrollments=enrollments, jp_default=session.program.jp_credited
+        request.POST or None,
+        enrollments=enrollments,
+        jp_default=session.program.jp_credited,
+        suggestions=services.completion_suggestions(session),
     )
     if request.method == "POST" and form.is_valid():
         try:
