@@ -1,16 +1,23 @@
+import logging
+
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from . import ratelimit
+from . import mail, ratelimit
 from .logos import checked_logo
 from .models import District
 from .nip import normalize_nip
+
+logger = logging.getLogger(__name__)
 
 
 class ThrottledLoginMixin:
@@ -78,15 +85,31 @@ class NipPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        """Send to the civil servant's address, which Django's flow does not know of."""
-        super().send_mail(
-            subject_template_name,
-            email_template_name,
-            context,
+        """Send to the civil servant's address, which Django's flow does not know of.
+
+        Like every email of the portal (``districts.mail``): an HTML alternative,
+        ``Auto-Submitted``, a Message-ID of the portal's domain, and replies to the
+        person's district HR mailbox.
+        """
+        user = context["user"]
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        person = getattr(user, "civil_servant", None)
+        hr_email = person.district.hr_email if person is not None else ""
+        email = EmailMultiAlternatives(
+            subject,
+            body,
             from_email,
-            address_of(context["user"]),
-            html_email_template_name,
+            [address_of(user)],
+            reply_to=[hr_email or settings.DEFAULT_FROM_EMAIL],
+            headers=mail.automatic_headers(),
         )
+        email.attach_alternative(mail.html(subject, body), "text/html")
+        try:
+            email.send()
+        except Exception:
+            # As Django's own form: a mail server down must not tell who exists.
+            logger.exception("Failed to send password reset email to %s", user.pk)
 
 
 def address_of(user) -> str:

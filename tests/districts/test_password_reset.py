@@ -47,6 +47,25 @@ def test_reset_by_nip_sends_an_indonesian_link_on_the_portal_url(client):
     assert link_in(message).startswith("https://pelatihan.example.go.id/akun/atur-sandi/")
 
 
+def test_reset_email_is_like_every_portal_email(settings):
+    """HTML alternative, Auto-Submitted, the portal's Message-ID and the HR mailbox to reply to."""
+    settings.EMAIL_MESSAGE_ID_DOMAIN = ""
+    person = CivilServantFactory(email="ani@example.go.id")
+    person.district.hr_email = "bkpsdm@example.go.id"
+    person.district.save(update_fields=["hr_email"])
+
+    ask(person.nip)
+
+    message = mail.outbox[0].message()
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Message-ID"].endswith("@pelatihan.example.go.id>")
+    assert message["Reply-To"] == "bkpsdm@example.go.id"
+    html = mail.outbox[0].alternatives[0]
+    assert html.mimetype == "text/html"
+    assert "https://pelatihan.example.go.id/akun/atur-sandi/" in html.content
+    assert "<img" not in html.content and "<script" not in html.content
+
+
 def test_known_and_unknown_get_the_same_answer():
     CivilServantFactory(nip="198609262015051001", email="ani@example.go.id")
 

@@ -7,15 +7,13 @@ Reply-To of the district's HR mailbox and a Message-ID of the portal's domain.
 """
 
 import dataclasses
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.message import make_msgid
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
+
+from districts import mail
 
 
 @dataclasses.dataclass
@@ -49,22 +47,6 @@ def hr_mailbox(district) -> str:
     return district.hr_email or settings.DEFAULT_FROM_EMAIL
 
 
-def message_id_domain() -> str:
-    """Return the domain of Message-IDs: ``EMAIL_MESSAGE_ID_DOMAIN``, else the portal's host."""
-    return (
-        settings.EMAIL_MESSAGE_ID_DOMAIN
-        or urlsplit(settings.PORTAL_BASE_URL).hostname
-        or "portal-asn.local"
-    )
-
-
-def html(subject: str, body: str) -> str:
-    """Return the HTML alternative of a plain-text body (escaped, links made clickable)."""
-    # Text templates render with autoescape off into a "safe" string; escape it
-    # here, explicitly, before ``urlize`` (which trusts safe input) sees it.
-    return render_to_string("emails/message.html", {"subject": subject, "body": escape(body)})
-
-
 def deliver(message: Message) -> int:
     """Send the email (nothing when the person has no address); return messages sent."""
     if not message.to:
@@ -72,11 +54,7 @@ def deliver(message: Message) -> int:
     # A title stored before single-line text was enforced must not break the
     # header (BadHeaderError would fail the reminder on every retry).
     subject = " ".join(message.subject.split())
-    headers = {
-        "Auto-Submitted": "auto-generated",
-        "Message-ID": make_msgid(domain=message_id_domain()),
-        **message.headers,
-    }
+    headers = {**mail.automatic_headers(), **message.headers}
     email = EmailMultiAlternatives(
         subject=subject,
         body=message.body,
@@ -86,7 +64,7 @@ def deliver(message: Message) -> int:
     )
     # In the language the body was composed in (the outbox composes in the site's).
     with translation.override(settings.LANGUAGE_CODE):
-        email.attach_alternative(html(subject, message.body), "text/html")
+        email.attach_alternative(mail.html(subject, message.body), "text/html")
     for name, content, mimetype in message.attachments:
         email.attach(name, content, mimetype)
     return email.send()
