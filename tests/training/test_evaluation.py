@@ -193,6 +193,27 @@ def test_l3_request_sent_once_at_the_right_time(course, django_capture_on_commit
     assert (sent.recipient, sent.status) == (course["boss"], "sent")
 
 
+def test_l3_due_on_the_date_of_the_persons_district(course):
+    """At 23:30 WIB it is already 00:30 WITA: the WITA person is due, the WIB one not yet."""
+    wita = district("plaju")
+    wita.time_zone = "Asia/Makassar"
+    wita.save()
+    course["people"][1].district = wita
+    course["people"][1].save()
+    in_wib = _complete(course, 0)
+    in_wita = _complete(course, 1)
+    eve = local(2026, 6, 9, 23, 30)  # 16:30 UTC, still 9 June in UTC and in WIB
+
+    assert evaluation.request_behaviour_evaluations(now=eve) == 1
+    assert BehaviourEvaluation.objects.get().completion == in_wita
+
+    assert evaluation.request_behaviour_evaluations(now=local(2026, 6, 10, 0, 30)) == 1
+    assert set(BehaviourEvaluation.objects.values_list("completion", flat=True)) == {
+        in_wib.pk,
+        in_wita.pk,
+    }
+
+
 def test_l3_never_for_a_cancelled_completion(course):
     _complete(course, 0)
     course["enrollments"][0].status = "cancelled"

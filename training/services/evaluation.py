@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from districts.models import CivilServant
+from districts.localtime import local_date
+from districts.models import CivilServant, District
 
 from ..messages import outbox
 from ..messages.compose import Message, to
@@ -171,16 +172,26 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 
 
 def _due_completions(*, now: datetime.datetime) -> QuerySet:
-    """Return the passed completions of portal sessions due for a level-3 request."""
-    today = now.date()
-    latest = months_before(today, settings.BEHAVIOUR_DELAY_MONTHS)
-    earliest = latest - datetime.timedelta(days=settings.BEHAVIOUR_WINDOW_DAYS)
-    return (
-        CompletionRecord.objects.filter(
-            passed=True,
-            session__isnull=False,
+    """Return the passed completions of portal sessions due for a level-3 request.
+
+    "Today" is the date in the person's district: a WITA or WIT district
+    reaches the due day an hour or two before a WIB one (one condition per
+    zone, so still one query).
+    """
+    due = Q(pk__in=[])
+    for zone in District.Zone.values:
+        latest = months_before(local_date(now, zone), settings.BEHAVIOUR_DELAY_MONTHS)
+        earliest = latest - datetime.timedelta(days=settings.BEHAVIOUR_WINDOW_DAYS)
+        due |= Q(
+            civil_servant__district__time_zone=zone,
             completion_date__lte=latest,
             completion_date__gt=earliest,
+        )
+    return (
+        CompletionRecord.objects.filter(
+            due,
+            passed=True,
+            session__isnull=False,
             behaviour_evaluation__isnull=True,
         )
         .exclude(session__status=TrainingSession.Status.CANCELLED)
