@@ -10,8 +10,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from districts.models import CivilServant, ScheduleEntry
-from tests.factories import CivilServantFactory, SessionFactory, WorkUnitFactory, district, local
-from training.models import CompletionRecord, Enrollment
+from tests.factories import (
+    CivilServantFactory,
+    SessionFactory,
+    UserFactory,
+    WorkUnitFactory,
+    district,
+    local,
+)
+from training.models import CompletionRecord, Enrollment, Feedback, LearningScore
+from training.services import evaluation
 from training.services.dashboards.access import viewer_for
 from training.services.dashboards.dashboard import Dashboard
 from training.services.dashboards.filters import Criteria
@@ -19,6 +27,8 @@ from training.services.dashboards.filters import Criteria
 NOW = local(2026, 11, 25, 12)
 FIGURE_QUERIES = 15
 PAGE_QUERIES = 30
+# The administrator's evaluation panel: programs, L1, L2, L3, one query each.
+EVALUATION_PANEL_QUERIES = 4
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +136,57 @@ def test_dashboard_page_within_query_budget(client, size, django_assert_max_num_
     with django_assert_max_num_queries(PAGE_QUERIES):
         response = client.get(reverse("training:dashboard"), {"year": 2026})
     assert response.status_code == 200
+
+
+def _evaluated() -> None:
+    """Give every attended enrolment not yet rated a feedback and a pre/post score."""
+    attended = list(
+        Enrollment.objects.filter(status__in=["completed", "attended"]).exclude(
+            pk__in=Feedback.objects.values("enrollment")
+        )
+    )
+    Feedback.objects.bulk_create(
+        Feedback(
+            enrollment=row,
+            rating_content=4,
+            rating_instructor=5,
+            rating_venue=3,
+            rating_usefulness=4,
+        )
+        for row in attended
+    )
+    LearningScore.objects.bulk_create(
+        LearningScore(enrollment=row, pre_score=50, post_score=75) for row in attended
+    )
+
+
+def admin_page_queries(client, size: int, prefix: int) -> tuple[int, dict]:
+    team(size, prefix)
+    _evaluated()
+    cache.clear()
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(reverse("training:dashboard"), {"year": 2026})
+    assert response.status_code == 200
+    return len(context.captured_queries), response.context["evaluation"]
+
+
+def test_admin_dashboard_with_the_evaluation_panel_same_queries_for_5_and_500(client):
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+
+    small, small_panel = admin_page_queries(client, 5, 5)
+    large, large_panel = admin_page_queries(client, 500, 6)
+
+    rows = large_panel["table"].rows
+    assert [row["invited"] for row in rows] == [333, 3, 0, 0]  # the largest programs first
+    assert (rows[0]["l1_mean"], rows[0]["l2_gain"]) == (4.0, 25.0)
+    assert small == large
+    assert large <= PAGE_QUERIES + EVALUATION_PANEL_QUERIES
+
+
+def test_evaluation_panel_takes_four_queries(django_assert_num_queries):
+    team(50, 7)
+    _evaluated()
+
+    with django_assert_num_queries(EVALUATION_PANEL_QUERIES):
+        panel = evaluation.evaluation_panel(Enrollment.objects.all())
+    assert panel.rows[0]["responses"] == 33

@@ -13,6 +13,7 @@ from tests.factories import (
     EnrollmentFactory,
     InstructorFactory,
     SessionFactory,
+    UserFactory,
     district,
     hr_officer,
     local,
@@ -193,6 +194,27 @@ def test_l3_request_sent_once_at_the_right_time(course, django_capture_on_commit
     assert (sent.recipient, sent.status) == (course["boss"], "sent")
 
 
+def test_l3_due_on_the_date_of_the_persons_district(course):
+    """At 23:30 WIB it is already 00:30 WITA: the WITA person is due, the WIB one not yet."""
+    wita = district("plaju")
+    wita.time_zone = "Asia/Makassar"
+    wita.save()
+    course["people"][1].district = wita
+    course["people"][1].save()
+    in_wib = _complete(course, 0)
+    in_wita = _complete(course, 1)
+    eve = local(2026, 6, 9, 23, 30)  # 16:30 UTC, still 9 June in UTC and in WIB
+
+    assert evaluation.request_behaviour_evaluations(now=eve) == 1
+    assert BehaviourEvaluation.objects.get().completion == in_wita
+
+    assert evaluation.request_behaviour_evaluations(now=local(2026, 6, 10, 0, 30)) == 1
+    assert set(BehaviourEvaluation.objects.values_list("completion", flat=True)) == {
+        in_wib.pk,
+        in_wita.pk,
+    }
+
+
 def test_l3_never_for_a_cancelled_completion(course):
     _complete(course, 0)
     course["enrollments"][0].status = "cancelled"
@@ -308,3 +330,56 @@ def test_hr_enters_pre_and_post_test_scores(client, course):
     gain = evaluation.learning_gain(course["session"].enrollments.all())
     assert (gain["count"], gain["pre"], gain["post"], gain["gain"]) == (2, 55.0, 75.2, 20.2)
     assert LearningScore.objects.count() == 2
+
+
+# --------------------------------------------------------------------------
+# The administrator's dashboard
+# --------------------------------------------------------------------------
+
+
+def test_admin_dashboard_shows_the_evaluation_panel_with_its_figures(client, course):
+    for enrollment, rating in zip(course["enrollments"], (5, 4, 3), strict=False):
+        _feedback(enrollment, rating)
+    LearningScore.objects.create(
+        enrollment=course["enrollments"][0], pre_score=Decimal(50), post_score=Decimal(80)
+    )
+    LearningScore.objects.create(
+        enrollment=course["enrollments"][1], pre_score=Decimal(60), post_score=Decimal(70)
+    )
+    _complete(course, 0)
+    _complete(course, 1)
+    evaluation.request_behaviour_evaluations(now=local(2026, 6, 10, 12))
+    evaluation.answer_behaviour(
+        evaluation=BehaviourEvaluation.objects.get(completion__civil_servant=course["people"][0]),
+        applies=4,
+        improved=4,
+        shares=3,
+        comment="",
+        now=local(2026, 6, 11, 12),
+        actor=course["boss"].user,
+    )
+    small = SessionFactory(district=district("plaju"), start=local(2026, 4, 7, 8))
+    for person in course["people"][:2]:  # two answers: the L1 mean stays hidden
+        _feedback(EnrollmentFactory(session=small, civil_servant=person, status="completed"), 5)
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+
+    page = client.get(reverse("training:dashboard"))
+
+    assert page.status_code == 200
+    panel = page.context["evaluation"]
+    rows = {row["pk"]: row for row in panel["table"].rows}
+    big = rows[course["session"].program_id]
+    assert (big["invited"], big["l1_mean"], big["l2_gain"], big["l3_rate"]) == (5, 4.0, 20.0, 50.0)
+    assert [row["pk"] for row in panel["table"].rows] == [
+        course["session"].program_id,
+        small.program_id,
+    ]  # the largest first
+    assert rows[small.program_id]["l1_mean"] is None
+    html = page.content.decode()
+    assert 'id="evaluation-panel"' in html and panel["url"] in html
+    for cell in panel["table"].display_rows()[0]:
+        assert cell.text in html
+    assert html.count('<details class="dashboard-fold">') >= 1
+
+    client.force_login(course["hr"].user)  # HR's dashboard links to the page, no panel
+    assert 'id="evaluation-panel"' not in client.get(reverse("training:dashboard")).content.decode()

@@ -121,6 +121,13 @@ def line_chart(title: str, items: list[tuple[str, int]]) -> SafeString:
 
 def percent_bars(title: str, items: list[tuple[str, float | None]]) -> SafeString:
     """Return horizontal 0-100 % bars for ``(label, percent)`` items (e.g. per unit)."""
+    return value_bars(title, items, peak=100, show=numbers.percent)
+
+
+def value_bars(
+    title: str, items: list[tuple[str, float | None]], *, peak: float, show
+) -> SafeString:
+    """Return horizontal 0-``peak`` bars for ``(label, value)`` items, written by ``show``."""
     label_w, bar_w, row_h, caption_h = 320, 330, 24, 24
     height = max(len(items), 1) * row_h + 4 + caption_h
     # The metric is written above the bars, not only in the title a screen reader gets.
@@ -134,12 +141,13 @@ def percent_bars(title: str, items: list[tuple[str, float | None]]) -> SafeStrin
             f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="16" fill="#e9ecef"/>'
         )
         if value is not None:
+            filled = bar_w * min(float(value) / peak, 1)
             body.append(
-                f'<rect x="{label_w}" y="{y + 3}" width="{bar_w * value / 100:.1f}" height="16" '
+                f'<rect x="{label_w}" y="{y + 3}" width="{filled:.1f}" height="16" '
                 f'fill="{COLORS["reached"]}"/>'
             )
         body.append(
             f'<text x="{label_w + bar_w + 6}" y="{y + 15}" {FONT} font-size="12">'
-            f"{numbers.percent(value)}</text>"
+            f"{show(value)}</text>"
         )
     return _svg(label_w + bar_w + 60, height, title, body, "chart-percent")

@@ -11,8 +11,10 @@ from django.views.decorators.http import require_GET
 
 from districts.localtime import format_datetime, local_year
 from districts.models import CivilServant
-from training.services.dashboards import store
-from training.services.dashboards.access import viewer_for
+from training.models import Enrollment
+from training.services import evaluation
+from training.services.dashboards import numbers, store
+from training.services.dashboards.access import ADMIN, Viewer, viewer_for
 from training.services.dashboards.dashboard import TABLE_KEYS, Dashboard
 from training.services.dashboards.filters import FIRST_YEAR, DashboardFilterForm
 from training.services.dashboards.transcript import transcript
@@ -60,6 +62,19 @@ def _charts(dashboard: Dashboard, tables: dict) -> dict:
             [(row["district"], row["reached_rate"]) for row in tables["districts"].rows],
         ),
     }
+
+
+def _evaluation_panel(viewer: Viewer) -> dict:
+    """Return the administrator's evaluation panel: the largest programs' L1–L3, a chart."""
+    table = evaluation.evaluation_panel(viewer.scope.filter(Enrollment.objects.all()))
+    chart = charts.value_bars(
+        _("L1 mean per training program (1–5)"),
+        [(row["name"], row["l1_mean"]) for row in table.rows],
+        peak=5,
+        show=numbers.decimal,  # one decimal, as in the table
+    )
+    url = reverse("training:evaluation") + f"?as={viewer.role}"
+    return {"table": table, "chart": chart, "url": url}
 
 
 def _board(criteria, **kwargs) -> Dashboard:
@@ -114,6 +129,8 @@ def dashboard(request):
             freshness=_freshness(board),
             query=criteria.as_query(),
         )
+        if form.viewer.role == ADMIN:
+            context["evaluation"] = _evaluation_panel(form.viewer)
     return render(
         request,
         "training/dashboards/dashboard.html",

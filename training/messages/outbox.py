@@ -419,8 +419,17 @@ def compose_rows(
         # Lets a mail log (and the tests) tell one row's messages apart.
         message.headers["X-Portal-Reminder"] = ", ".join(str(pk) for pk in message.rows)
         if not message.reply_to:
-            message.reply_to = [hr_mailbox(rows[0].enrollment.session.district)]
+            message.reply_to = [hr_mailbox(_district_of(rows[0]))]
     return message
+
+
+def _district_of(row: Reminder):
+    """Return the district whose HR answers replies: the session's, or the claimant's."""
+    if row.enrollment_id:
+        return row.enrollment.session.district
+    if row.invitation_id:
+        return row.invitation.session.district
+    return row.outside_learning.civil_servant.district
 
 
 def _compose_in(

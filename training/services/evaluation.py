@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from districts.models import CivilServant
+from districts.localtime import local_date
+from districts.models import CivilServant, District
 
 from ..messages import outbox
 from ..messages.compose import Message, to
@@ -171,16 +172,26 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 
 
 def _due_completions(*, now: datetime.datetime) -> QuerySet:
-    """Return the passed completions of portal sessions due for a level-3 request."""
-    today = now.date()
-    latest = months_before(today, settings.BEHAVIOUR_DELAY_MONTHS)
-    earliest = latest - datetime.timedelta(days=settings.BEHAVIOUR_WINDOW_DAYS)
-    return (
-        CompletionRecord.objects.filter(
-            passed=True,
-            session__isnull=False,
+    """Return the passed completions of portal sessions due for a level-3 request.
+
+    "Today" is the date in the person's district: a WITA or WIT district
+    reaches the due day an hour or two before a WIB one (one condition per
+    zone, so still one query).
+    """
+    due = Q(pk__in=[])
+    for zone in District.Zone.values:
+        latest = months_before(local_date(now, zone), settings.BEHAVIOUR_DELAY_MONTHS)
+        earliest = latest - datetime.timedelta(days=settings.BEHAVIOUR_WINDOW_DAYS)
+        due |= Q(
+            civil_servant__district__time_zone=zone,
             completion_date__lte=latest,
             completion_date__gt=earliest,
+        )
+    return (
+        CompletionRecord.objects.filter(
+            due,
+            passed=True,
+            session__isnull=False,
             behaviour_evaluation__isnull=True,
         )
         .exclude(session__status=TrainingSession.Status.CANCELLED)
@@ -384,54 +395,91 @@ def behaviour_rates(enrollments: QuerySet) -> dict:
     return found
 
 
-def _group_rows(groups: list[tuple[int, str, QuerySet]]) -> list[dict]:
+def _rows_by(enrollments: QuerySet, key: str, names: tuple[str, ...]) -> list[dict]:
+    """Return the L1–L3 figures of ``enrollments`` per value of ``key``: four queries.
+
+    The same figures as ``reaction``, ``learning_gain`` and ``behaviour_rates``
+    of each group, grouped in the database instead of asked group by group.
+    """
+    groups = (
+        enrollments.order_by()
+        .values_list(key, *names)
+        .annotate(attended=Count("pk", filter=Q(status__in=ATTENDED)))
+    )
+    by = f"enrollment__{key}"
+    means = {f"{name}_mean": Avg(name) for name, _label in RATINGS}
+    answers = {
+        row[by]: row
+        for row in Feedback.objects.filter(enrollment__in=enrollments)
+        .order_by()
+        .values(by)
+        .annotate(responses=Count("pk"), **means)
+    }
+    scores = {
+        row[by]: row
+        for row in LearningScore.objects.filter(
+            enrollment__in=enrollments, pre_score__isnull=False, post_score__isnull=False
+        )
+        .order_by()
+        .values(by)
+        .annotate(pre=Avg("pre_score"), post=Avg("post_score"), count=Count("pk"))
+    }
+    asked = {
+        row[by]: row
+        for row in BehaviourEvaluation.objects.filter(enrollment__in=enrollments)
+        .order_by()
+        .values(by)
+        .annotate(
+            asked=Count("pk"),
+            answered=Count("pk", filter=Q(answered_at__isnull=False)),
+            applies=Avg("applies"),
+        )
+    }
     rows = []
-    for pk, label, members in groups:
-        l1 = reaction(members)
-        l2 = learning_gain(members)
-        l3 = behaviour_rates(members)
+    for pk, *label, attended in groups:
+        found = answers.get(pk, {"responses": 0})
+        l1 = Reaction(invited=max(attended, found["responses"]), responses=found["responses"])
+        if not l1.hidden:
+            l1.ratings = [{"mean": round(found[f"{name}_mean"], 2)} for name, _label in RATINGS]
+        l2 = scores.get(pk, {"count": 0})
+        l3 = asked.get(pk, {"asked": 0, "answered": 0, "applies": None})
         rows.append(
             {
                 "pk": pk,
-                "name": label,
+                "name": " ".join(label),
+                "sort": label[-1].casefold(),
                 "invited": l1.invited,
                 "responses": l1.responses,
                 "response_rate": l1.response_rate,
                 "l1_mean": None if l1.hidden else l1.overall,
                 "l2_count": l2["count"],
-                "l2_gain": l2["gain"],
+                "l2_gain": (
+                    round(float(l2["post"]) - float(l2["pre"]), 1) if l2["count"] else None
+                ),
                 "l3_asked": l3["asked"],
-                "l3_rate": l3["rate"],
-                "l3_mean": l3["applies"],
+                "l3_rate": (round(100 * l3["answered"] / l3["asked"], 1) if l3["asked"] else None),
+                "l3_mean": None if l3["applies"] is None else round(l3["applies"], 2),
             }
         )
+    rows.sort(key=lambda row: row.pop("sort"))
     return rows
 
 
 def evaluation_table(enrollments: QuerySet, *, by: str):
     """Return the L1–L3 table of ``enrollments`` per program or per instructor."""
     if by == "programs":
-        keys = (
-            enrollments.order_by()
-            .values_list("session__program_id", "session__program__code", "session__program__title")
-            .distinct()
+        rows = _rows_by(
+            enrollments,
+            "session__program_id",
+            ("session__program__code", "session__program__title"),
         )
-        groups = [
-            (pk, f"{code} {title}", enrollments.filter(session__program_id=pk))
-            for pk, code, title in sorted(set(keys), key=lambda item: item[2].casefold())
-        ]
         title, first = _("Evaluation per training program"), _("Training program")
     else:
-        keys = (
-            enrollments.filter(session__instructor__isnull=False)
-            .order_by()
-            .values_list("session__instructor_id", "session__instructor__name")
-            .distinct()
+        rows = _rows_by(
+            enrollments.filter(session__instructor__isnull=False),
+            "session__instructor_id",
+            ("session__instructor__name",),
         )
-        groups = [
-            (pk, name, enrollments.filter(session__instructor_id=pk))
-            for pk, name in sorted(set(keys), key=lambda item: item[1].casefold())
-        ]
         title, first = _("Evaluation per instructor"), _("Instructor")
     return Table(
         key=by,
@@ -448,7 +496,34 @@ def evaluation_table(enrollments: QuerySet, *, by: str):
             Column("l3_rate", _("L3 response rate"), "percent"),
             Column("l3_mean", _("L3 mean: applies (1–5)"), "decimal"),
         ],
-        rows=_group_rows(groups),
+        rows=rows,
         note=_("L1 figures are shown only where at least %(count)d people answered.")
         % {"count": MIN_RESPONSES},
+    )
+
+
+PANEL_PROGRAMS = 6
+
+
+def evaluation_panel(enrollments: QuerySet, *, limit: int = PANEL_PROGRAMS) -> Table:
+    """Return the dashboard's compact panel: the programs with the most participants.
+
+    L1 mean, L2 gain and L3 response rate of each, from the same figures as
+    the full table (``extra["programs"]`` says how many programs it has).
+    """
+    full = evaluation_table(enrollments, by="programs")
+    rows = sorted(full.rows, key=lambda row: -row["invited"])[:limit]
+    return Table(
+        key="evaluation",
+        title=_("Evaluation of the largest training programs"),
+        columns=[
+            Column("name", _("Training program"), "text"),
+            Column("invited", _("Participants")),
+            Column("l1_mean", _("L1 mean (1–5)"), "decimal"),
+            Column("l2_gain", _("L2 mean gain (points)"), "decimal"),
+            Column("l3_rate", _("L3 response rate"), "percent"),
+        ],
+        rows=rows,
+        note=full.note,
+        extra={"programs": len(full.rows)},
     )
