@@ -54,7 +54,13 @@ def _fast_settings(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()  # the login rate limit and cached figures must not leak between tests
+    # Each test starts in the site's language: a request in English (LocaleMiddleware
+    # activates it for the thread) must not leak into the next test's services.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
     yield
+    translation.activate(settings.LANGUAGE_CODE)
     app.conf.task_always_eager = False
 
 

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from districts.models import District
 from tests.factories import EnrollmentFactory, SessionFactory, district, local
 from training.models import CompletionRecord
-from training.services import roster
+from training.services import attendance, roster
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +51,10 @@ def _issue(officer, person_name="Sri Wahyuni") -> CompletionRecord:
     )
     enrollment = EnrollmentFactory(session=session, civil_servant__name=person_name)
     now = timezone.now()
-    roster.mark_attendance(
-        session=session, marks={enrollment.pk: "attended"}, actor=officer.user, now=now
-    )
+    for meeting in session.meetings.all():
+        attendance.mark_meeting(
+            meeting=meeting, marks={enrollment.pk: ("present", "")}, actor=officer.user, now=now
+        )
     roster.record_completion(
         session=session,
         results={enrollment.pk: {"score": None, "passed": True, "jp_credited": 8}},

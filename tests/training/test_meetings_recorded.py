@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.factories import CivilServantFactory, ProgramFactory, SessionFactory, VenueFactory, at
 from tests.training.hr_helpers import session_form
 from training.models import CompletionRecord, TrainingSession
-from training.services import roster, scheduling
+from training.services import attendance, roster, scheduling
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_shipped_holidays")]
 
@@ -50,9 +50,10 @@ def test_hr_records_a_past_training_with_participants_attendance_and_completion(
         session=session, people=[person], actor=officer.user, now=now
     )
     assert (len(added), refused) == (1, [])
-    roster.mark_attendance(
-        session=session, marks={added[0].pk: "attended"}, actor=officer.user, now=now
-    )
+    for meeting in session.meetings.all():
+        attendance.mark_meeting(
+            meeting=meeting, marks={added[0].pk: ("present", "")}, actor=officer.user, now=now
+        )
     roster.record_completion(
         session=session,
         results={added[0].pk: {"score": 85, "passed": True, "jp_credited": 12}},

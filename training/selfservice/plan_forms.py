@@ -1,7 +1,8 @@
 """Forms of the development plan: an item, and the supervisor's decision."""
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +34,14 @@ class PlanItemForm(forms.ModelForm):
                 Column("program", css_class="col-md-6"),
                 Column("outside_learning", css_class="col-md-6"),
             ),
-            Submit("add", _("Add to the plan"), css_class="btn-outline-primary"),
+            StrictButton(
+                _("Add to the plan"),
+                type="submit",
+                name="add",
+                value="add",
+                css_class="btn-outline-primary",
+                css_id="submit-id-add",
+            ),
         )
 
     def clean(self):

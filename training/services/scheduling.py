@@ -55,7 +55,8 @@ def _check(
     if venue_ids:
         # Serialises bookings of one venue, so two officers cannot both take a slot.
         locked = list(Venue.objects.select_for_update().filter(pk__in=venue_ids).order_by("pk"))
-        venue_seats = min(booked.capacity for booked in locked) if locked else None
+        # A venue whose seats are not recorded limits nothing.
+        venue_seats = min((b.capacity for b in locked if b.capacity is not None), default=None)
     found = session_warnings(
         district=district,
         intervals=intervals,
