@@ -396,3 +396,18 @@ def test_a_bad_schedule_row_gives_its_number_and_reason(hr_a):
     assert rejected[2][0]["column"] == "NIP"
     assert "baris 1" in rejected[3][0]["message"]
     assert not person.schedule_entries.exists()
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["1175-02-09T04:04:34.9-17:10", "2026-12-07T08:00:00+15:00", "0001-01-01T00:00:00+07:00"],
+)
+def test_a_moment_no_zone_or_year_has_is_refused_at_the_filter(hr_a, moment):
+    # Found by schemathesis on PostgreSQL: an offset beyond ±14 h answered 500.
+    response = client_with(token_for(hr_a.user)).get(
+        "/api/v1/schedule-entries/", {"start_after": moment}
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "start_after" in response.json()["errors"]

@@ -76,9 +76,27 @@ def quiet_request_log():
     logger.setLevel(level)
 
 
+@pytest.fixture
+def connection_kept_open():
+    """Keep the test's database connection across the WSGI handler's requests.
+
+    Django's handler closes "old" connections when a request starts and ends;
+    inside a test transaction (autocommit off) that closes the test's own
+    connection on PostgreSQL. Django's test client disconnects the same signal.
+    """
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 def test_schemathesis_as_hr_and_as_asn_finds_no_500_no_mismatch_no_leak(
-    settings, quiet_request_log
+    settings, quiet_request_log, connection_kept_open
 ):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
