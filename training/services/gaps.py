@@ -48,8 +48,14 @@ class Matrix:
     competencies: list[Competency]
     rows: list[dict]  # {"unit": WorkUnit, "cells": [needs.Cell | None, ...]}
 
-    def display_rows(self) -> list[dict]:
-        """Return the rows for the page: each cell with its competency, share text and tone."""
+    def display_rows(self, links: dict[int, str] | None = None) -> list[dict]:
+        """Return the rows for the page: each cell with its share text, counts, tone and link.
+
+        ``links`` maps a competency id to the address of its cell page (built once
+        per competency by the caller); everything a cell shows is a ready string,
+        so the template does no lookups, formatting or URL reversing per cell.
+        """
+        links = links or {}
         result = []
         for row in self.rows:
             cells = []
@@ -60,7 +66,9 @@ class Matrix:
                         "competency": competency,
                         "cell": cell,
                         "text": numbers.percent(share) if cell else "",
+                        "counts": f"{cell.lacking}/{cell.needing}" if cell else "",
                         "tone": tone(share),
+                        "href": links.get(competency.pk, ""),
                     }
                 )
             result.append({"unit": row["unit"], "cells": cells})
