@@ -419,8 +419,17 @@ def compose_rows(
         # Lets a mail log (and the tests) tell one row's messages apart.
         message.headers["X-Portal-Reminder"] = ", ".join(str(pk) for pk in message.rows)
         if not message.reply_to:
-            message.reply_to = [hr_mailbox(rows[0].enrollment.session.district)]
+            message.reply_to = [hr_mailbox(_district(rows[0]))]
     return message
+
+
+def _district(row: Reminder):
+    """Return the district the row is about: its enrolment's, invitation's or claim's."""
+    if row.enrollment_id is not None:
+        return row.enrollment.session.district
+    if row.invitation_id is not None:
+        return row.invitation.session.district
+    return row.outside_learning.district
 
 
 def _compose_in(
