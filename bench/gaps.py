@@ -106,17 +106,24 @@ def load_competencies(scale: dict, out=print) -> None:
     out(f"Competencies loaded in {time.perf_counter() - started:.1f} s.")
 
 
-def _time(call, repeat: int) -> tuple[float, float]:
+def _time_pair(page, hand, repeat: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Time the page and the hand-written statement alternately (the order swapped each
+    round), so load drift on a shared machine hits both; return (median, p95) of each."""
     from bench.dashboards import _percentile
 
     for _warm in range(2):
-        call()
-    timings = []
-    for _index in range(repeat):
-        started = time.perf_counter()
-        call()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings), _percentile(timings, 0.95)
+        page()
+        hand()
+    timings = {page: [], hand: []}
+    for index in range(repeat):
+        for call in (page, hand) if index % 2 == 0 else (hand, page):
+            started = time.perf_counter()
+            call()
+            timings[call].append((time.perf_counter() - started) * 1000)
+    return tuple(
+        (statistics.median(values), _percentile(values, 0.95))
+        for values in (timings[page], timings[hand])
+    )
 
 
 def measure(repeat: int, out=print) -> None:
@@ -148,21 +155,19 @@ def measure(repeat: int, out=print) -> None:
         def page(client=client, url=url):
             assert client.get(url).status_code == 200
 
-        median, p95 = _time(page, repeat)
-        with CaptureQueriesContext(connection) as queries:
-            page()
-
         def hand_written(district_id=district_id):
             with connection.cursor() as cursor:
                 cursor.execute(HAND_WRITTEN, {"district": district_id})
                 cursor.fetchall()
 
-        sql_median, sql_p95 = _time(hand_written, repeat)
+        (median, p95), (sql_median, sql_p95) = _time_pair(page, hand_written, repeat)
+        with CaptureQueriesContext(connection) as queries:
+            page()
         out(
             f"  {label:<34} page median {median:7.1f} ms  p95 {p95:7.1f} ms "
             f"({len(queries.captured_queries)} queries) | hand-written SQL median "
             f"{sql_median:7.1f} ms  p95 {sql_p95:7.1f} ms (1 query) | ratio p95 "
-            f"{p95 / sql_p95:4.1f}x"
+            f"{p95 / sql_p95:4.1f}x, load average {os.getloadavg()[0]:.1f}"
         )
 
 
