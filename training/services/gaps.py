@@ -60,15 +60,18 @@ class Matrix:
         for row in self.rows:
             cells = []
             for competency, cell in zip(self.competencies, row["cells"], strict=True):
-                share = ratio(cell.lacking, cell.needing) if cell else None
+                if cell is None:  # most cells of a many-district matrix
+                    cells.append({"competency": competency, "cell": None, "tone": ""})
+                    continue
+                share = ratio(cell.lacking, cell.needing)
                 cells.append(
                     {
                         "competency": competency,
                         "cell": cell,
-                        "text": numbers.percent(share) if cell else "",
-                        "counts": f"{cell.lacking}/{cell.needing}" if cell else "",
+                        "text": numbers.percent(share),
+                        "counts": f"{cell.lacking}/{cell.needing}",
                         "tone": tone(share),
-                        "href": links.get(competency.pk, ""),
+                        "href": links.get(cell.competency_id, ""),
                     }
                 )
             result.append({"unit": row["unit"], "cells": cells})
@@ -112,9 +115,9 @@ def matrix(people: QuerySet, *, on: datetime.date) -> Matrix:
         .order_by("district__name", "name")
     )
     by_pair = {(cell.work_unit_id, cell.competency_id): cell for cell in cells}
+    keys = [competency.pk for competency in competencies]
     rows = [
-        {"unit": unit, "cells": [by_pair.get((unit.pk, c.pk)) for c in competencies]}
-        for unit in units
+        {"unit": unit, "cells": [by_pair.get((unit.pk, key)) for key in keys]} for unit in units
     ]
     return Matrix(competencies, rows)
 
