@@ -123,6 +123,10 @@ else:
         "DATABASE_CONN_MAX_AGE", default=60 if PRODUCTION else 0
     )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No JIT: the large set-based reads (competency gaps, dashboards) are estimated
+    # costly enough to be compiled, and compiling took 2.4 s of a 5.5 s statement
+    # that runs in 0.6 s without it (EXPLAIN ANALYZE, 10,000 people).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -48,19 +48,30 @@ class Matrix:
     competencies: list[Competency]
     rows: list[dict]  # {"unit": WorkUnit, "cells": [needs.Cell | None, ...]}
 
-    def display_rows(self) -> list[dict]:
-        """Return the rows for the page: each cell with its competency, share text and tone."""
+    def display_rows(self, links: dict[int, str] | None = None) -> list[dict]:
+        """Return the rows for the page: each cell with its share text, counts, tone and link.
+
+        ``links`` maps a competency id to the address of its cell page (built once
+        per competency by the caller); everything a cell shows is a ready string,
+        so the template does no lookups, formatting or URL reversing per cell.
+        """
+        links = links or {}
         result = []
         for row in self.rows:
             cells = []
             for competency, cell in zip(self.competencies, row["cells"], strict=True):
-                share = ratio(cell.lacking, cell.needing) if cell else None
+                if cell is None:  # most cells of a many-district matrix
+                    cells.append({"competency": competency, "cell": None, "tone": ""})
+                    continue
+                share = ratio(cell.lacking, cell.needing)
                 cells.append(
                     {
                         "competency": competency,
                         "cell": cell,
-                        "text": numbers.percent(share) if cell else "",
+                        "text": numbers.percent(share),
+                        "counts": f"{cell.lacking}/{cell.needing}",
                         "tone": tone(share),
+                        "href": links.get(cell.competency_id, ""),
                     }
                 )
             result.append({"unit": row["unit"], "cells": cells})
@@ -104,9 +115,9 @@ def matrix(people: QuerySet, *, on: datetime.date) -> Matrix:
         .order_by("district__name", "name")
     )
     by_pair = {(cell.work_unit_id, cell.competency_id): cell for cell in cells}
+    keys = [competency.pk for competency in competencies]
     rows = [
-        {"unit": unit, "cells": [by_pair.get((unit.pk, c.pk)) for c in competencies]}
-        for unit in units
+        {"unit": unit, "cells": [by_pair.get((unit.pk, key)) for key in keys]} for unit in units
     ]
     return Matrix(competencies, rows)
 
