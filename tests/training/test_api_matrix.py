@@ -79,6 +79,9 @@ ROUTES = {
     "api:session-conflicts": [
         ("get", lambda w: f"/api/v1/sessions/{w.objects['session'].pk}/conflicts/", None, HR_OF_A)
     ],
+    "api:session-meetings": [
+        ("get", lambda w: f"/api/v1/sessions/{w.objects['session'].pk}/meetings/", None, HR_OF_A)
+    ],
     "api:enrolment-list": [
         ("get", lambda w: "/api/v1/enrolments/", None, EVERYONE),
         ("post", lambda w: "/api/v1/enrolments/", _enrol, HR_OF_A),

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from districts.models import CivilServant, District, ScheduleEntry, WorkUnit
 
-from ..models import CompletionRecord, Enrollment, TrainingProgram, TrainingSession
+from ..models import CompletionRecord, Enrollment, Meeting, TrainingProgram, TrainingSession
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -88,11 +88,32 @@ class ProgramSerializer(serializers.ModelSerializer):
         ]
 
 
+class MeetingSerializer(serializers.ModelSerializer):
+    """One meeting; its join link only to HR of the district and to a participant (as the web)."""
+
+    venue = serializers.CharField(source="venue.name", read_only=True, allow_null=True)
+    join_link = serializers.SerializerMethodField(
+        help_text=_(
+            "Only for HR of the district, and for a participant from 30 minutes before the "
+            "meeting starts; otherwise empty."
+        )
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "start", "end", "venue", "is_online", "join_link", "is_cancelled"]
+
+    def get_join_link(self, meeting) -> str:
+        shown = self.context.get("join_links")
+        return meeting.join_link if shown is not None and shown(meeting) else ""
+
+
 class SessionSerializer(serializers.ModelSerializer):
     district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     program_code = serializers.CharField(source="program.code", read_only=True)
     program_title = serializers.CharField(source="program.title", read_only=True)
     venue = serializers.CharField(source="venue.name", read_only=True, allow_null=True)
+    meetings = MeetingSerializer(many=True, read_only=True)
 
     class Meta:
         model = TrainingSession
@@ -109,6 +130,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "status",
             "enrollment_opens_at",
             "enrollment_closes_at",
+            "meetings",
         ]
 
 

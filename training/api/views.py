@@ -1,5 +1,6 @@
 """The API's endpoints: scoped reads, and writes through the web's own services."""
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,10 +18,12 @@ from ..models import (
     AuditEntry,
     CompletionRecord,
     Enrollment,
+    Meeting,
     TrainingProgram,
     TrainingSession,
 )
 from ..services import audit, conflicts, enrollment, people_sync, schedule_sync
+from ..services.meetings import TAKING_PART, join_link_shown
 from . import filters, serializers
 from .problems import PROBLEM_TYPE
 
@@ -149,13 +152,50 @@ class ProgramViewSet(ScopedReadViewSet):
     filterset_class = filters.ProgramFilter
 
 
+def join_links(scope, *, now):
+    """Return whether the caller sees a join link: HR of the district, or a participant."""
+    taking_part = set()
+    if scope.person_id is not None:
+        taking_part = set(
+            Enrollment.objects.filter(
+                civil_servant_id=scope.person_id, status__in=TAKING_PART
+            ).values_list("session_id", flat=True)
+        )
+    hr = scope.as_hr()
+
+    def shown(meeting) -> bool:
+        if hr.is_admin or meeting.session.district_id in hr.hr_district_ids:
+            return True
+        return join_link_shown(meeting, taking_part=meeting.session_id in taking_part, now=now)
+
+    return shown
+
+
+MEETINGS = Prefetch("meetings", queryset=Meeting.objects.select_related("venue", "session"))
+
+
 @_read_docs(serializers.SessionSerializer)
 class SessionViewSet(ScopedReadViewSet):
-    base_queryset = TrainingSession.objects.select_related("district", "program", "venue").order_by(
-        "start", "id"
+    base_queryset = (
+        TrainingSession.objects.select_related("district", "program", "venue")
+        .prefetch_related(MEETINGS)
+        .order_by("start", "id")
     )
     serializer_class = serializers.SessionSerializer
     filterset_class = filters.SessionFilter
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["join_links"] = join_links(self.scope(), now=timezone.now())
+        return context
+
+    @extend_schema(responses={200: serializers.MeetingSerializer(many=True), **ERRORS})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def meetings(self, request, pk=None):
+        session = self.get_object()
+        found = Meeting.objects.filter(session=session).select_related("venue", "session")
+        context = self.get_serializer_context()
+        return Response(serializers.MeetingSerializer(found, many=True, context=context).data)
 
     @extend_schema(responses={200: serializers.ConflictSerializer(many=True), **ERRORS})
     @action(detail=True, methods=["get"], pagination_class=None)
