@@ -25,7 +25,7 @@ from schemathesis.checks import (
 from tests import factories as f
 from tests import pages as catalogue
 from tests.conftest import ARTIFACTS
-from tests.training.api_helpers import token_for
+from tests.training.api_helpers import token_for, verified_claim
 
 MAX_EXAMPLES = 10
 CHECKS = [
@@ -88,6 +88,8 @@ def test_schemathesis_as_hr_and_as_asn_finds_no_500_no_mismatch_no_leak(
 
     api_settings.reload()
     world = catalogue.build_world()
+    # A verified outside learning, so the export's outside_learning shape is exercised too.
+    verified_claim(world.objects["person"], world.users[catalogue.HR_A].civil_servant)
     b = f.district("plaju")
     outsiders = {f.CivilServantFactory(district=b).nip for _ in range(3)}
     outsiders.add(world.users[catalogue.HR_B].civil_servant.nip)

@@ -1,11 +1,19 @@
 """What the API reads and writes, field by field (the schema is generated from these)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from districts.models import CivilServant, District, ScheduleEntry, WorkUnit
 
-from ..models import CompletionRecord, Enrollment, Meeting, TrainingProgram, TrainingSession
+from ..models import (
+    CompletionRecord,
+    Enrollment,
+    Meeting,
+    OutsideLearning,
+    TrainingProgram,
+    TrainingSession,
+)
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -154,10 +162,42 @@ class CancelRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, allow_blank=True, default="")
 
 
+class OutsideLearningSerializer(serializers.ModelSerializer):
+    """The activity of a verified outside-learning record (the person's own claim)."""
+
+    institution = serializers.CharField(source="institution.name", read_only=True)
+    method_label = serializers.CharField(source="get_method_display", read_only=True)
+
+    class Meta:
+        model = OutsideLearning
+        fields = [
+            "id",
+            "title",
+            "institution",
+            "method",
+            "method_label",
+            "competency_kind",
+            "start_date",
+            "end_date",
+            "hours",
+            "jp_claimed",
+        ]
+
+
+KINDS = [("program", _("training of a program")), ("outside_learning", _("outside learning"))]
+
+
 class CompletionRecordSerializer(serializers.ModelSerializer):
     nip = serializers.CharField(source="civil_servant.nip", read_only=True)
-    program_code = serializers.CharField(source="program.code", read_only=True)
-    program_title = serializers.CharField(source="program.title", read_only=True)
+    kind = serializers.SerializerMethodField(
+        help_text=_(
+            "program: training of a portal program; outside_learning: verified outside "
+            "learning (program empty, see outside_learning)."
+        )
+    )
+    program_code = serializers.CharField(source="program.code", read_only=True, allow_null=True)
+    program_title = serializers.CharField(source="program.title", read_only=True, allow_null=True)
+    outside_learning = OutsideLearningSerializer(read_only=True, allow_null=True)
     start = serializers.DateTimeField(source="session.start", read_only=True, allow_null=True)
     end = serializers.DateTimeField(source="session.end", read_only=True, allow_null=True)
 
@@ -166,8 +206,11 @@ class CompletionRecordSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "nip",
+            "kind",
+            "program",
             "program_code",
             "program_title",
+            "outside_learning",
             "session",
             "start",
             "end",
@@ -179,6 +222,10 @@ class CompletionRecordSerializer(serializers.ModelSerializer):
             "issued_at",
             "updated_at",
         ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=KINDS))
+    def get_kind(self, record) -> str:
+        return "outside_learning" if record.outside_learning_id else "program"
 
 
 class ConflictSerializer(serializers.Serializer):

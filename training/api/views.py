@@ -330,7 +330,7 @@ def _refused(exc) -> Response:
 @_read_docs(serializers.CompletionRecordSerializer)
 class CompletionRecordViewSet(ScopedReadViewSet):
     base_queryset = CompletionRecord.objects.select_related(
-        "civil_servant", "program", "session"
+        "civil_servant", "program", "session", "outside_learning__institution"
     ).order_by("updated_at", "id")
     serializer_class = serializers.CompletionRecordSerializer
     filterset_class = filters.CompletionRecordFilter
