@@ -14,6 +14,7 @@ from ..models import (
     TrainingProgram,
     TrainingSession,
 )
+from ..services.programs import EDITABLE_FIELDS
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -228,6 +229,131 @@ class CompletionRecordSerializer(serializers.ModelSerializer):
         return "outside_learning" if record.outside_learning_id else "program"
 
 
+# --- HR writes of programs and sessions (through the web's services) ---------------
+
+# Moments outside these years are refused before any arithmetic (no overflow, no 500).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def check_year(value):
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise serializers.ValidationError(
+            _("Give a moment between the years %(first)d and %(last)d.")
+            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        )
+    return value
+
+
+def _moment(**kwargs):
+    return serializers.DateTimeField(validators=[check_year], **kwargs)
+
+
+def _id(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=2**63 - 1, **kwargs)
+
+
+class ProgramWriteSerializer(serializers.ModelSerializer):
+    """A program as HR writes it (the program form's fields); ``district`` by slug."""
+
+    district = serializers.SlugField(
+        write_only=True, help_text=_("The district's slug (one of yours); only on create.")
+    )
+
+    class Meta:
+        model = TrainingProgram
+        fields = ["district", *EDITABLE_FIELDS]
+        validators = []  # the service checks that the code is free in the district
+
+
+class MeetingPlanSerializer(serializers.Serializer):
+    """One meeting to write: its interval, and a venue or an online link (or both)."""
+
+    id = _id(
+        required=False,
+        allow_null=True,
+        help_text=_("On update: the meeting kept (its id); empty for a new meeting."),
+    )
+    start = _moment()
+    end = _moment()
+    venue = _id(required=False, allow_null=True, default=None)
+    is_online = serializers.BooleanField(default=False)
+    join_link = serializers.URLField(max_length=200, required=False, allow_blank=True, default="")
+    instructor = _id(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs):
+        if not attrs.get("venue") and not attrs.get("join_link"):
+            raise serializers.ValidationError(
+                {"venue": _("Choose a venue or give an online link.")}
+            )
+        return attrs
+
+
+class SessionWriteSerializer(serializers.Serializer):
+    """A session as HR schedules or changes it; warnings need ``override_reason``."""
+
+    program = _id(help_text=_("Only on create."))
+    capacity = serializers.IntegerField(min_value=1, max_value=10_000)
+    instructor = _id(required=False, allow_null=True, default=None)
+    enrollment_opens_at = _moment(required=False, allow_null=True, default=None)
+    enrollment_closes_at = _moment(required=False, allow_null=True, default=None)
+    cost_amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    cost_basis = serializers.ChoiceField(
+        choices=TrainingSession.CostBasis.choices, required=False, allow_blank=True, default=""
+    )
+    meetings = MeetingPlanSerializer(many=True, allow_empty=False, max_length=100)
+    override_reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Why the warnings (holiday, clashes, seats, budget) may be overridden; without it "
+            "a write that raises warnings answers 409 and lists them."
+        ),
+    )
+
+    def validate(self, attrs):
+        opens, closes = attrs.get("enrollment_opens_at"), attrs.get("enrollment_closes_at")
+        if opens and closes and closes <= opens:
+            raise serializers.ValidationError(
+                {"enrollment_closes_at": _("Enrolment must close after it opens.")}
+            )
+        if "cost_amount" in attrs or "cost_basis" in attrs:
+            amount, basis = attrs.get("cost_amount"), attrs.get("cost_basis", "")
+            if amount is not None and not basis:
+                raise serializers.ValidationError(
+                    {"cost_basis": _("Choose whether the cost is per participant or total.")}
+                )
+            if amount is None and basis:
+                raise serializers.ValidationError(
+                    {"cost_amount": _("Enter the cost, or leave the cost basis empty.")}
+                )
+        return attrs
+
+
+class MeetingsSerializer(serializers.Serializer):
+    """The meetings of a change, checked in full even when the rest is partial."""
+
+    meetings = MeetingPlanSerializer(many=True, allow_empty=False, max_length=100)
+
+
+class SessionCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, help_text=_("Why the session is cancelled."))
+
+
+class WarningSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    start = serializers.DateTimeField()
+    message = serializers.CharField()
+
+
 class ConflictSerializer(serializers.Serializer):
     kind = serializers.CharField()
     kind_label = serializers.CharField()
@@ -340,4 +466,5 @@ class ProblemSerializer(serializers.Serializer):
     errors = serializers.JSONField(required=False)
     rows = RowResultSerializer(many=True, required=False)
     counts = CountsSerializer(required=False)
+    warnings = WarningSerializer(many=True, required=False)
     retry_after = serializers.IntegerField(required=False)
