@@ -124,7 +124,7 @@ ROUTES = {
         ("post", lambda w: "/api/v1/sessions/", _session, HR_OF_A),
     ],
     "api:session-detail": [
-        ("get", _session_path(), None, HR_OF_A),
+        ("get", _session_path(), None, PERSON_OF_A),  # open to the people of A too
         (
             "patch",
             _session_path(),
@@ -139,12 +139,11 @@ ROUTES = {
     "api:session-conflicts": [
         ("get", lambda w: f"/api/v1/sessions/{w.objects['session'].pk}/conflicts/", None, HR_OF_A)
     ],
-    "api:session-meetings": [
-        ("get", lambda w: f"/api/v1/sessions/{w.objects['session'].pk}/meetings/", None, HR_OF_A)
-    ],
+    "api:session-meetings": [("get", _session_path("meetings/"), None, PERSON_OF_A)],
     "api:enrolment-list": [
         ("get", lambda w: "/api/v1/enrolments/", None, EVERYONE),
-        ("post", lambda w: "/api/v1/enrolments/", _enrol, HR_OF_A),
+        # HR enrols the ASN; the ASN enrols themself; the supervisor may not.
+        ("post", lambda w: "/api/v1/enrolments/", _enrol, (ASN, HR_A, ADMIN)),
     ],
     "api:enrolment-detail": [
         ("get", lambda w: f"/api/v1/enrolments/{w.objects['enrollment'].pk}/", None, PERSON_OF_A)
@@ -198,6 +197,14 @@ def _in_scope(user, model_label: str, ids: list[int]) -> bool:
 
     model = apps.get_model(model_label)
     visible = set(scope_for(user).filter(model.objects.all()).values_list("pk", flat=True))
+    person = getattr(user, "civil_servant", None)
+    if model_label == "training.TrainingSession" and person is not None:
+        # A civil servant also sees the sessions open to them, as in the catalogue, and
+        # those they are enrolled in.
+        from training.services.selectors import sessions_open_to
+
+        visible |= set(sessions_open_to(person).values_list("pk", flat=True))
+        visible |= set(person.enrollments.values_list("session_id", flat=True))
     return set(ids) <= visible
 
 

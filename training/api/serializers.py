@@ -153,7 +153,14 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
 class EnrollRequestSerializer(serializers.Serializer):
     session = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    civil_servant = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    civil_servant = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Whom HR enrols; empty (or yourself) to enrol yourself, as in the catalogue."),
+    )
     confirm_clash = serializers.BooleanField(
         default=False, help_text=_("Enrol even when the session clashes with the schedule.")
     )

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +37,7 @@ from ..services import (
     session_costs,
 )
 from ..services.meetings import TAKING_PART, join_link_shown
+from ..services.selectors import open_to
 from . import filters, serializers
 from .problems import PROBLEM_TYPE
 
@@ -288,7 +290,19 @@ class SessionViewSet(ScopedReadViewSet):
     )
     serializer_class = serializers.SessionSerializer
     filterset_class = filters.SessionFilter
-    hr_actions = ("create", "partial_update", "publish", "cancel")
+    hr_actions = ("create", "partial_update", "publish", "cancel", "conflicts")
+
+    def get_queryset(self):
+        """HR's sessions, and to a civil servant those open to them and their own (as the web)."""
+        scope = self.scope()
+        condition = scope.condition(TrainingSession)
+        if condition is None:
+            return self.base_queryset.all()
+        if scope.person_id is not None:
+            person = CivilServant.objects.get(pk=scope.person_id)
+            own = scope.as_self().filter(Enrollment.objects.all()).values("session_id")
+            condition |= open_to(person) | Q(pk__in=own)
+        return self.base_queryset.filter(condition)
 
     def _plans(self, items, *, district) -> list[scheduling.MeetingPlan]:
         hr = self.scope()
@@ -507,7 +521,8 @@ class EnrollmentViewSet(ScopedReadViewSet):
         request=serializers.EnrollRequestSerializer,
         responses={201: serializers.EnrollmentSerializer, (422, PROBLEM_TYPE): PROBLEM, **ERRORS},
         description=gettext_lazy(
-            "HR enrols a civil servant of their district, through the same service as the "
+            "HR enrols a civil servant of their district, and a civil servant enrols themself "
+            "in a session open to them (as in the catalogue), through the same service as the "
             "web: capacity, waitlist, approval and clash rules alike."
         ),
     )
@@ -515,19 +530,27 @@ class EnrollmentViewSet(ScopedReadViewSet):
         payload = serializers.EnrollRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        hr = self.scope().as_hr()
-        hr.require_hr()
-        session = hr.get_or_404(
-            TrainingSession.objects.select_related("program"), pk=data["session"]
-        )
-        person = hr.get_or_404(CivilServant, pk=data["civil_servant"])
+        scope = self.scope()
+        by_hr = data["civil_servant"] not in (None, scope.person_id)
+        sessions = TrainingSession.objects.select_related("program")
+        if by_hr:
+            hr = scope.as_hr()
+            hr.require_hr()
+            session = hr.get_or_404(sessions, pk=data["session"])
+            person = hr.get_or_404(CivilServant, pk=data["civil_servant"])
+        else:
+            # Oneself, as in the catalogue: a session open to the person, the self-service rules.
+            if scope.person_id is None:
+                raise NotFound
+            person = CivilServant.objects.get(pk=scope.person_id)
+            session = get_object_or_404(sessions.filter(open_to(person)), pk=data["session"])
         try:
             made = enrollment.enroll(
                 session=session,
                 person=person,
                 actor=request.user,
                 now=timezone.now(),
-                by_hr=True,
+                by_hr=by_hr,
                 confirm_clash=data["confirm_clash"],
             )
         except enrollment.EnrollmentError as exc:
