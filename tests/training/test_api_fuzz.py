@@ -76,9 +76,27 @@ def quiet_request_log():
     logger.setLevel(level)
 
 
+@pytest.fixture
+def keep_the_test_connection():
+    """Keep the test's database connection open across the in-process WSGI calls.
+
+    The WSGI handler closes old connections at each request's start and end; inside the
+    test's transaction that closes it on PostgreSQL. Django's test client disconnects
+    the same handler, and so does this fixture.
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 def test_schemathesis_as_hr_and_as_asn_finds_no_500_no_mismatch_no_leak(
-    settings, quiet_request_log
+    settings, quiet_request_log, keep_the_test_connection
 ):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,

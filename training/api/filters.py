@@ -1,12 +1,33 @@
 """Query filters of the list endpoints (django-filter)."""
 
+import datetime
+
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from districts.models import CivilServant, ScheduleEntry, WorkUnit
 
 from ..models import CompletionRecord, Enrollment, TrainingProgram, TrainingSession
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO moment, handed to the database in UTC (PostgreSQL refuses offsets beyond 15:59)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None or moment.tzinfo is None:
+            return moment
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError(_("Enter a valid date/time.")) from exc
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class WorkUnitFilter(django_filters.FilterSet):
@@ -28,8 +49,8 @@ class CivilServantFilter(django_filters.FilterSet):
 
 class ScheduleEntryFilter(django_filters.FilterSet):
     nip = django_filters.CharFilter(field_name="civil_servant__nip")
-    start_after = django_filters.IsoDateTimeFilter(field_name="end", lookup_expr="gt")
-    start_before = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="lt")
+    start_after = MomentFilter(field_name="end", lookup_expr="gt")
+    start_before = MomentFilter(field_name="start", lookup_expr="lt")
 
     class Meta:
         model = ScheduleEntry
@@ -46,8 +67,8 @@ class ProgramFilter(django_filters.FilterSet):
 
 class SessionFilter(django_filters.FilterSet):
     district = django_filters.CharFilter(field_name="district__slug")
-    starts_after = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="lt")
+    starts_after = MomentFilter(field_name="start", lookup_expr="gte")
+    starts_before = MomentFilter(field_name="start", lookup_expr="lt")
 
     class Meta:
         model = TrainingSession
@@ -63,7 +84,7 @@ class EnrollmentFilter(django_filters.FilterSet):
 
 
 class CompletionRecordFilter(django_filters.FilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = MomentFilter(
         method="filter_updated_since",
         label=_("Records created, changed or certified at or after this moment (ISO 8601)."),
     )

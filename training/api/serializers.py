@@ -175,6 +175,8 @@ class OutsideLearningSerializer(serializers.ModelSerializer):
 
     institution = serializers.CharField(source="institution.name", read_only=True)
     method_label = serializers.CharField(source="get_method_display", read_only=True)
+    # Explicit bounds: the model field's own depend on the database (the schema must not).
+    jp_claimed = serializers.IntegerField(read_only=True, min_value=0, max_value=32767)
 
     class Meta:
         model = OutsideLearning
@@ -206,6 +208,7 @@ class CompletionRecordSerializer(serializers.ModelSerializer):
     program_code = serializers.CharField(source="program.code", read_only=True, allow_null=True)
     program_title = serializers.CharField(source="program.title", read_only=True, allow_null=True)
     outside_learning = OutsideLearningSerializer(read_only=True, allow_null=True)
+    jp_credited = serializers.IntegerField(read_only=True, min_value=0, max_value=32767)
     start = serializers.DateTimeField(source="session.start", read_only=True, allow_null=True)
     end = serializers.DateTimeField(source="session.end", read_only=True, allow_null=True)
 
