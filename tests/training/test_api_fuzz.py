@@ -25,7 +25,7 @@ from schemathesis.checks import (
 from tests import factories as f
 from tests import pages as catalogue
 from tests.conftest import ARTIFACTS
-from tests.training.api_helpers import token_for
+from tests.training.api_helpers import token_for, verified_claim
 
 MAX_EXAMPLES = 10
 CHECKS = [
@@ -77,26 +77,26 @@ def quiet_request_log():
 
 
 @pytest.fixture
-def connection_kept_open():
-    """Keep the test's database connection across the WSGI handler's requests.
+def keep_the_test_connection():
+    """Keep the test's database connection open across the in-process WSGI calls.
 
-    Django's handler closes "old" connections when a request starts and ends;
-    inside a test transaction (autocommit off) that closes the test's own
-    connection on PostgreSQL. Django's test client disconnects the same signal.
+    The WSGI handler closes old connections at each request's start and end; inside the
+    test's transaction that closes it on PostgreSQL. Django's test client disconnects
+    the same handler, and so does this fixture.
     """
-    from django.core import signals
+    from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
 def test_schemathesis_as_hr_and_as_asn_finds_no_500_no_mismatch_no_leak(
-    settings, quiet_request_log, connection_kept_open
+    settings, quiet_request_log, keep_the_test_connection
 ):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
@@ -106,6 +106,8 @@ def test_schemathesis_as_hr_and_as_asn_finds_no_500_no_mismatch_no_leak(
 
     api_settings.reload()
     world = catalogue.build_world()
+    # A verified outside learning, so the export's outside_learning shape is exercised too.
+    verified_claim(world.objects["person"], world.users[catalogue.HR_A].civil_servant)
     b = f.district("plaju")
     outsiders = {f.CivilServantFactory(district=b).nip for _ in range(3)}
     outsiders.add(world.users[catalogue.HR_B].civil_servant.nip)

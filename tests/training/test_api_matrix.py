@@ -6,8 +6,11 @@ here with who may use it. The world is the page catalogue's: district A holds
 everything, HR of district B is the outsider.
 """
 
+import itertools
+
 import pytest
 
+from tests import factories as f
 from tests import pages as catalogue
 from tests.pages import ADMIN, ANONYMOUS, ASN, HR_A, HR_B, ROLES, SUPERVISOR
 from tests.training.api_helpers import client_with, person_row, token_for
@@ -29,6 +32,41 @@ def _roster(world):
 
 def _enrol(world):
     return {"session": world.objects["session"].pk, "civil_servant": world.objects["person"].pk}
+
+
+_codes = itertools.count(1)
+
+
+def _program(world):
+    code = f"API-{next(_codes)}"  # a new code each call: the code is unique in the district
+    return {
+        "district": "mulyorejo",
+        "code": code,
+        "title": "Pelatihan dari API",
+        "competency_kind": "teknis",
+        "form": "klasikal",
+        "method": "workshop",
+        "jp_credited": 8,
+    }
+
+
+def _session(world):
+    day = f.next_working_day(f.session_day(), days=15)
+    meeting = {
+        "start": f.at(day, 8).isoformat(),
+        "end": f.at(day, 12).isoformat(),
+        "venue": world.objects["venue"].pk,
+    }
+    return {
+        "program": world.objects["program"].pk,
+        "capacity": 5,
+        "meetings": [meeting],
+        "override_reason": "uji",
+    }
+
+
+def _session_path(suffix=""):
+    return lambda w: f"/api/v1/sessions/{w.objects['session'].pk}/{suffix}"
 
 
 # name → [(method, path(world), body(world) or None, roles that may use it)]
@@ -68,20 +106,44 @@ ROUTES = {
             HR_OF_A,
         )
     ],
-    "api:program-list": [("get", lambda w: "/api/v1/programs/", None, EVERYONE)],
-    "api:program-detail": [
-        ("get", lambda w: f"/api/v1/programs/{w.objects['program'].pk}/", None, HR_OF_A)
+    "api:program-list": [
+        ("get", lambda w: "/api/v1/programs/", None, EVERYONE),
+        ("post", lambda w: "/api/v1/programs/", _program, HR_OF_A),
     ],
-    "api:session-list": [("get", lambda w: "/api/v1/sessions/", None, EVERYONE)],
+    "api:program-detail": [
+        ("get", lambda w: f"/api/v1/programs/{w.objects['program'].pk}/", None, HR_OF_A),
+        (
+            "patch",
+            lambda w: f"/api/v1/programs/{w.objects['program'].pk}/",
+            lambda w: {"title": w.objects["program"].title},
+            HR_OF_A,
+        ),
+    ],
+    "api:session-list": [
+        ("get", lambda w: "/api/v1/sessions/", None, EVERYONE),
+        ("post", lambda w: "/api/v1/sessions/", _session, HR_OF_A),
+    ],
     "api:session-detail": [
-        ("get", lambda w: f"/api/v1/sessions/{w.objects['session'].pk}/", None, HR_OF_A)
+        ("get", _session_path(), None, PERSON_OF_A),  # open to the people of A too
+        (
+            "patch",
+            _session_path(),
+            lambda w: {"capacity": w.objects["session"].capacity, "override_reason": "uji"},
+            HR_OF_A,
+        ),
+    ],
+    "api:session-publish": [("post", _session_path("publish/"), lambda w: {}, HR_OF_A)],
+    "api:session-cancel": [
+        ("post", _session_path("cancel/"), lambda w: {"reason": "uji"}, HR_OF_A)
     ],
     "api:session-conflicts": [
         ("get", lambda w: f"/api/v1/sessions/{w.objects['session'].pk}/conflicts/", None, HR_OF_A)
     ],
+    "api:session-meetings": [("get", _session_path("meetings/"), None, PERSON_OF_A)],
     "api:enrolment-list": [
         ("get", lambda w: "/api/v1/enrolments/", None, EVERYONE),
-        ("post", lambda w: "/api/v1/enrolments/", _enrol, HR_OF_A),
+        # HR enrols the ASN; the ASN enrols themself; the supervisor may not.
+        ("post", lambda w: "/api/v1/enrolments/", _enrol, (ASN, HR_A, ADMIN)),
     ],
     "api:enrolment-detail": [
         ("get", lambda w: f"/api/v1/enrolments/{w.objects['enrollment'].pk}/", None, PERSON_OF_A)
@@ -135,6 +197,14 @@ def _in_scope(user, model_label: str, ids: list[int]) -> bool:
 
     model = apps.get_model(model_label)
     visible = set(scope_for(user).filter(model.objects.all()).values_list("pk", flat=True))
+    person = getattr(user, "civil_servant", None)
+    if model_label == "training.TrainingSession" and person is not None:
+        # A civil servant also sees the sessions open to them, as in the catalogue, and
+        # those they are enrolled in.
+        from training.services.selectors import sessions_open_to
+
+        visible |= set(sessions_open_to(person).values_list("pk", flat=True))
+        visible |= set(person.enrollments.values_list("session_id", flat=True))
     return set(ids) <= visible
 
 

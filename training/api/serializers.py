@@ -1,11 +1,20 @@
 """What the API reads and writes, field by field (the schema is generated from these)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from districts.models import CivilServant, District, ScheduleEntry, WorkUnit
 
-from ..models import CompletionRecord, Enrollment, TrainingProgram, TrainingSession
+from ..models import (
+    CompletionRecord,
+    Enrollment,
+    Meeting,
+    OutsideLearning,
+    TrainingProgram,
+    TrainingSession,
+)
+from ..services.programs import EDITABLE_FIELDS
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -88,11 +97,32 @@ class ProgramSerializer(serializers.ModelSerializer):
         ]
 
 
+class MeetingSerializer(serializers.ModelSerializer):
+    """One meeting; its join link only to HR of the district and to a participant (as the web)."""
+
+    venue = serializers.CharField(source="venue.name", read_only=True, allow_null=True)
+    join_link = serializers.SerializerMethodField(
+        help_text=_(
+            "Only for HR of the district, and for a participant from 30 minutes before the "
+            "meeting starts; otherwise empty."
+        )
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "start", "end", "venue", "is_online", "join_link", "is_cancelled"]
+
+    def get_join_link(self, meeting) -> str:
+        shown = self.context.get("join_links")
+        return meeting.join_link if shown is not None and shown(meeting) else ""
+
+
 class SessionSerializer(serializers.ModelSerializer):
     district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     program_code = serializers.CharField(source="program.code", read_only=True)
     program_title = serializers.CharField(source="program.title", read_only=True)
     venue = serializers.CharField(source="venue.name", read_only=True, allow_null=True)
+    meetings = MeetingSerializer(many=True, read_only=True)
 
     class Meta:
         model = TrainingSession
@@ -109,6 +139,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "status",
             "enrollment_opens_at",
             "enrollment_closes_at",
+            "meetings",
         ]
 
 
@@ -122,7 +153,14 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
 class EnrollRequestSerializer(serializers.Serializer):
     session = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    civil_servant = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    civil_servant = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Whom HR enrols; empty (or yourself) to enrol yourself, as in the catalogue."),
+    )
     confirm_clash = serializers.BooleanField(
         default=False, help_text=_("Enrol even when the session clashes with the schedule.")
     )
@@ -132,10 +170,45 @@ class CancelRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, allow_blank=True, default="")
 
 
+class OutsideLearningSerializer(serializers.ModelSerializer):
+    """The activity of a verified outside-learning record (the person's own claim)."""
+
+    institution = serializers.CharField(source="institution.name", read_only=True)
+    method_label = serializers.CharField(source="get_method_display", read_only=True)
+    # Explicit bounds: the model field's own depend on the database (the schema must not).
+    jp_claimed = serializers.IntegerField(read_only=True, min_value=0, max_value=32767)
+
+    class Meta:
+        model = OutsideLearning
+        fields = [
+            "id",
+            "title",
+            "institution",
+            "method",
+            "method_label",
+            "competency_kind",
+            "start_date",
+            "end_date",
+            "hours",
+            "jp_claimed",
+        ]
+
+
+KINDS = [("program", _("training of a program")), ("outside_learning", _("outside learning"))]
+
+
 class CompletionRecordSerializer(serializers.ModelSerializer):
     nip = serializers.CharField(source="civil_servant.nip", read_only=True)
-    program_code = serializers.CharField(source="program.code", read_only=True)
-    program_title = serializers.CharField(source="program.title", read_only=True)
+    kind = serializers.SerializerMethodField(
+        help_text=_(
+            "program: training of a portal program; outside_learning: verified outside "
+            "learning (program empty, see outside_learning)."
+        )
+    )
+    program_code = serializers.CharField(source="program.code", read_only=True, allow_null=True)
+    program_title = serializers.CharField(source="program.title", read_only=True, allow_null=True)
+    outside_learning = OutsideLearningSerializer(read_only=True, allow_null=True)
+    jp_credited = serializers.IntegerField(read_only=True, min_value=0, max_value=32767)
     start = serializers.DateTimeField(source="session.start", read_only=True, allow_null=True)
     end = serializers.DateTimeField(source="session.end", read_only=True, allow_null=True)
     # Stated, not read from the column: a SmallIntegerField's range differs between
@@ -147,8 +220,11 @@ class CompletionRecordSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "nip",
+            "kind",
+            "program",
             "program_code",
             "program_title",
+            "outside_learning",
             "session",
             "start",
             "end",
@@ -160,6 +236,135 @@ class CompletionRecordSerializer(serializers.ModelSerializer):
             "issued_at",
             "updated_at",
         ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=KINDS))
+    def get_kind(self, record) -> str:
+        return "outside_learning" if record.outside_learning_id else "program"
+
+
+# --- HR writes of programs and sessions (through the web's services) ---------------
+
+# Moments outside these years are refused before any arithmetic (no overflow, no 500).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def check_year(value):
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise serializers.ValidationError(
+            _("Give a moment between the years %(first)d and %(last)d.")
+            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        )
+    return value
+
+
+def _moment(**kwargs):
+    return serializers.DateTimeField(validators=[check_year], **kwargs)
+
+
+def _id(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=2**63 - 1, **kwargs)
+
+
+class ProgramWriteSerializer(serializers.ModelSerializer):
+    """A program as HR writes it (the program form's fields); ``district`` by slug."""
+
+    district = serializers.SlugField(
+        write_only=True, help_text=_("The district's slug (one of yours); only on create.")
+    )
+
+    class Meta:
+        model = TrainingProgram
+        fields = ["district", *EDITABLE_FIELDS]
+        validators = []  # the service checks that the code is free in the district
+
+
+class MeetingPlanSerializer(serializers.Serializer):
+    """One meeting to write: its interval, and a venue or an online link (or both)."""
+
+    id = _id(
+        required=False,
+        allow_null=True,
+        help_text=_("On update: the meeting kept (its id); empty for a new meeting."),
+    )
+    start = _moment()
+    end = _moment()
+    venue = _id(required=False, allow_null=True, default=None)
+    is_online = serializers.BooleanField(default=False)
+    join_link = serializers.URLField(max_length=200, required=False, allow_blank=True, default="")
+    instructor = _id(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs):
+        if not attrs.get("venue") and not attrs.get("join_link"):
+            raise serializers.ValidationError(
+                {"venue": _("Choose a venue or give an online link.")}
+            )
+        return attrs
+
+
+class SessionWriteSerializer(serializers.Serializer):
+    """A session as HR schedules or changes it; warnings need ``override_reason``."""
+
+    program = _id(help_text=_("Only on create."))
+    capacity = serializers.IntegerField(min_value=1, max_value=10_000)
+    instructor = _id(required=False, allow_null=True, default=None)
+    enrollment_opens_at = _moment(required=False, allow_null=True, default=None)
+    enrollment_closes_at = _moment(required=False, allow_null=True, default=None)
+    cost_amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    cost_basis = serializers.ChoiceField(
+        choices=TrainingSession.CostBasis.choices, required=False, allow_blank=True, default=""
+    )
+    meetings = MeetingPlanSerializer(many=True, allow_empty=False, max_length=100)
+    override_reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Why the warnings (holiday, clashes, seats, budget) may be overridden; without it "
+            "a write that raises warnings answers 409 and lists them."
+        ),
+    )
+
+    def validate(self, attrs):
+        opens, closes = attrs.get("enrollment_opens_at"), attrs.get("enrollment_closes_at")
+        if opens and closes and closes <= opens:
+            raise serializers.ValidationError(
+                {"enrollment_closes_at": _("Enrolment must close after it opens.")}
+            )
+        if "cost_amount" in attrs or "cost_basis" in attrs:
+            amount, basis = attrs.get("cost_amount"), attrs.get("cost_basis", "")
+            if amount is not None and not basis:
+                raise serializers.ValidationError(
+                    {"cost_basis": _("Choose whether the cost is per participant or total.")}
+                )
+            if amount is None and basis:
+                raise serializers.ValidationError(
+                    {"cost_amount": _("Enter the cost, or leave the cost basis empty.")}
+                )
+        return attrs
+
+
+class MeetingsSerializer(serializers.Serializer):
+    """The meetings of a change, checked in full even when the rest is partial."""
+
+    meetings = MeetingPlanSerializer(many=True, allow_empty=False, max_length=100)
+
+
+class SessionCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, help_text=_("Why the session is cancelled."))
+
+
+class WarningSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    start = serializers.DateTimeField()
+    message = serializers.CharField()
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -274,4 +479,5 @@ class ProblemSerializer(serializers.Serializer):
     errors = serializers.JSONField(required=False)
     rows = RowResultSerializer(many=True, required=False)
     counts = CountsSerializer(required=False)
+    warnings = WarningSerializer(many=True, required=False)
     retry_after = serializers.IntegerField(required=False)

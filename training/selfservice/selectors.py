@@ -28,6 +28,8 @@ from districts.scoping import Scope
 from ..models import CompletionRecord, Enrollment, TrainingSession
 from ..services import conflicts, gaps
 from ..services.enrollment import seats_left, waitlist_position
+from ..services.meetings import JOIN_LINK_OPENS, TAKING_PART
+from ..services.selectors import sessions_open_to
 
 
 def person_of(scope: Scope) -> CivilServant:
@@ -35,18 +37,6 @@ def person_of(scope: Scope) -> CivilServant:
     if scope.person_id is None:
         raise Http404
     return CivilServant.objects.select_related("district", "supervisor").get(pk=scope.person_id)
-
-
-def sessions_open_to(person: CivilServant) -> QuerySet:
-    """Return the published sessions the person may see: their district's and open programs'."""
-    seats = Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING))
-    return (
-        TrainingSession.objects.filter(status=TrainingSession.Status.PUBLISHED)
-        .filter(Q(district_id=person.district_id) | Q(program__open_to_other_districts=True))
-        .select_related("program", "district", "venue", "instructor")
-        .prefetch_related("meetings")
-        .annotate(seats_taken=seats)
-    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -282,12 +272,6 @@ def cancel_consequence(enrollment: Enrollment) -> dict:
         "seats_left": seats_left(enrollment.session),
         "position": waitlist_position(enrollment),
     }
-
-
-# The join link of an online meeting shows this long before it starts.
-JOIN_LINK_OPENS = datetime.timedelta(minutes=30)
-# Enrolments that take part in the meetings (see the join link, check in).
-TAKING_PART = ("approved", "attended", "partial", "no_show")
 
 
 @dataclasses.dataclass(frozen=True)

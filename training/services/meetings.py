@@ -15,6 +15,16 @@ from districts import localtime
 
 from ..models import Meeting, TrainingSession
 
+# The join link of an online meeting shows this long before it starts.
+JOIN_LINK_OPENS = datetime.timedelta(minutes=30)
+# Enrolments that take part in the meetings (see the join link, check in).
+TAKING_PART = ("approved", "attended", "partial", "no_show")
+
+
+def join_link_shown(meeting: Meeting, *, taking_part: bool, now: datetime.datetime) -> bool:
+    """Whether a participant sees the meeting's join link: from ``JOIN_LINK_OPENS`` before."""
+    return taking_part and meeting.start - JOIN_LINK_OPENS <= now
+
 
 def sync_span(session: TrainingSession) -> TrainingSession:
     """Set the session's start and end to the span of its meetings (saved when changed)."""

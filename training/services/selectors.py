@@ -2,13 +2,31 @@
 
 import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from districts.models import CivilServant
 from districts.scoping import Scope
 
 from ..models import CompletionRecord, Enrollment, TrainingSession
 from .jp import credited_jp, yearly_target
+
+
+def open_to(person: CivilServant) -> Q:
+    """Return the condition of the sessions open to the person (the catalogue's)."""
+    return Q(status=TrainingSession.Status.PUBLISHED) & (
+        Q(district_id=person.district_id) | Q(program__open_to_other_districts=True)
+    )
+
+
+def sessions_open_to(person: CivilServant) -> QuerySet:
+    """Return the published sessions the person may see: their district's and open programs'."""
+    seats = Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING))
+    return (
+        TrainingSession.objects.filter(open_to(person))
+        .select_related("program", "district", "venue", "instructor")
+        .prefetch_related("meetings")
+        .annotate(seats_taken=seats)
+    )
 
 
 def jp_progress(person: CivilServant, year: int) -> dict:
