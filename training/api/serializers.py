@@ -211,9 +211,6 @@ class CompletionRecordSerializer(serializers.ModelSerializer):
     jp_credited = serializers.IntegerField(read_only=True, min_value=0, max_value=32767)
     start = serializers.DateTimeField(source="session.start", read_only=True, allow_null=True)
     end = serializers.DateTimeField(source="session.end", read_only=True, allow_null=True)
-    # Stated, not read from the column: a SmallIntegerField's range differs between
-    # PostgreSQL and SQLite, and the committed schema must not depend on the database.
-    jp_credited = serializers.IntegerField(read_only=True, min_value=0, max_value=1000)
 
     class Meta:
         model = CompletionRecord
