@@ -8,9 +8,13 @@ import subprocess
 import sys
 import time
 
+import pytest
 from django.conf import settings
 
 ROOT = settings.BASE_DIR
+_CLONE_IGNORE = shutil.ignore_patterns(
+    ".git", ".venv", "var", "node_modules", "test-artifacts", "__pycache__", ".*cache"
+)
 
 
 def _env(**extra) -> dict:
@@ -25,9 +29,7 @@ def test_fresh_clone_migrates_without_make(tmp_path):
     shutil.copytree(
         ROOT,
         clone,
-        ignore=shutil.ignore_patterns(
-            ".git", ".venv", "var", "node_modules", "test-artifacts", "__pycache__", ".*cache"
-        ),
+        ignore=_CLONE_IGNORE,
     )
     assert not (clone / "var").exists()
 
@@ -67,7 +69,12 @@ def test_base_url_follows_web_addr():
 
 
 def test_procfile_worker_stops_cleanly_when_its_process_group_is_told_to(tmp_path):
-    """honcho stops a process by signalling its whole group; the worker must log no ERROR."""
+    """honcho stops a process by signalling its whole group; the worker must log no ERROR.
+
+    The worker runs in a copy of the project, so its filesystem queue (``var/celery``)
+    is its own and empty: messages other tests or a local ``make run`` left in this
+    checkout's queue would be consumed, and a warm shutdown waits for running tasks.
+    """
     line = next(
         entry
         for entry in (ROOT / "Procfile").read_text().splitlines()
@@ -75,13 +82,15 @@ def test_procfile_worker_stops_cleanly_when_its_process_group_is_told_to(tmp_pat
     )
     command = line.split(":", 1)[1].split()
     assert command[0] == "celery"
+    clone = tmp_path / "clone"
+    shutil.copytree(ROOT, clone, ignore=_CLONE_IGNORE)
     log = tmp_path / "worker.log"
     with log.open("w") as out:
         worker = subprocess.Popen(  # noqa: S603 - the project's own Procfile command
             [str(ROOT / ".venv" / "bin" / "celery"), *command[1:]]
             if (ROOT / ".venv" / "bin" / "celery").exists()
             else [sys.executable, "-m", "celery", *command[1:]],
-            cwd=ROOT,
+            cwd=clone,
             env=_env(),
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -93,8 +102,12 @@ def test_procfile_worker_stops_cleanly_when_its_process_group_is_told_to(tmp_pat
             assert worker.poll() is None, log.read_text()
             time.sleep(0.5)
         assert "ready." in log.read_text()
+        assert list((clone / "var" / "celery" / "queue").iterdir()) == []
         os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=60)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the worker did not stop within 60 s of SIGTERM:\n" + log.read_text())
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGKILL)
