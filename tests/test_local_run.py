@@ -91,7 +91,16 @@ def test_procfile_worker_stops_cleanly_when_its_process_group_is_told_to(tmp_pat
             if (ROOT / ".venv" / "bin" / "celery").exists()
             else [sys.executable, "-m", "celery", *command[1:]],
             cwd=clone,
-            env=_env(),
+            # Without libfaketime, under a faked clock too: with it, a SIGTERM that
+            # interrupts the filesystem transport's poll sleep can leave Python's
+            # resumed sleep waiting far past its deadline (libfaketime shifts the
+            # deadline of clock_nanosleep(TIMER_ABSTIME); see .ci/at), so the warm
+            # shutdown never gets to run. The date plays no part in this test.
+            env={
+                key: value
+                for key, value in _env().items()
+                if key != "LD_PRELOAD" and not key.startswith("FAKETIME")
+            },
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -103,6 +112,11 @@ def test_procfile_worker_stops_cleanly_when_its_process_group_is_told_to(tmp_pat
             time.sleep(0.5)
         assert "ready." in log.read_text()
         assert list((clone / "var" / "celery" / "queue").iterdir()) == []
+        # Celery 5.7's worker sometimes never acts on a SIGTERM that arrives in the
+        # first instant after "ready." (seen about once in 20 starts, with or
+        # without a faked clock; a second SIGTERM then stops it). A person stopping
+        # `make run` does so later than that; honcho sends SIGKILL after 5 s anyway.
+        time.sleep(2)
         os.killpg(worker.pid, signal.SIGTERM)
         try:
             worker.wait(timeout=60)
