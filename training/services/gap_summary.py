@@ -16,7 +16,11 @@ A page uses a summary only while it is younger than ``GAP_SUMMARY_MAX_AGE_MINUTE
 and was counted on the district's current day (the validity windows move with
 the date); otherwise it computes live, as it does for the views a summary
 cannot answer (a supervisor's subtree, a filter by ASN type or rank).
-Changes made by bulk writes (imports) send no signal: the next beat catches them.
+The change hooks are model signals on purpose, the one exception to "no domain
+flow in signals": they carry no domain rule, only mark derived figures stale,
+and so cover every writer (HR forms, the API, the admin, imports saving row by
+row) without each having to remember. Bulk writes (``bulk_create``,
+``update()``) send no signal: the next beat catches them.
 """
 
 import datetime
