@@ -161,6 +161,9 @@ def test_change_refresh_shows_the_new_figures(two_districts, django_capture_on_c
 
 
 def test_changes_within_the_delay_queue_one_refresh(two_districts, monkeypatch):
+    from asnportal.celery import app
+
+    app.conf.task_always_eager = False  # as with a broker and a worker (conftest resets it)
     queued = []
     monkeypatch.setattr(gap_summary, "enqueue", lambda *args, **kwargs: queued.append(args) or True)
     home, far = two_districts["home"].pk, two_districts["far"].pk
@@ -169,7 +172,21 @@ def test_changes_within_the_delay_queue_one_refresh(two_districts, monkeypatch):
     assert queued == [(gap_summary.REFRESH_TASK, home), (gap_summary.REFRESH_TASK, far)]
 
 
+def test_eager_refresh_is_not_debounced(two_districts, django_capture_on_commit_callbacks):
+    w = two_districts
+    with django_capture_on_commit_callbacks(execute=True):
+        CompetencyRequirement.objects.create(
+            competency=w["competency"], district=w["home"], work_unit=w["unit"]
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        CivilServantFactory(district=w["home"], work_unit=w["unit"])
+    assert stored(w["home"].pk) == {(w["unit"].pk, w["competency"].pk): (2, 2)}
+
+
 def test_broker_down_lets_the_next_change_queue_again(two_districts, monkeypatch):
+    from asnportal.celery import app
+
+    app.conf.task_always_eager = False
     attempts = []
     monkeypatch.setattr(
         gap_summary, "enqueue", lambda *args, **kwargs: attempts.append(args) and False

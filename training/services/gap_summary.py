@@ -33,7 +33,7 @@ from django.db.models import Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from asnportal.tasks import enqueue
+from asnportal.tasks import enqueue, task_named
 from districts.localtime import in_zone
 from districts.models import CivilServant, District
 from districts.scoping import Scope
@@ -161,12 +161,15 @@ def queue_refresh(district_ids) -> list[int]:
 
     The key lives as long as the delay: a change while it exists is covered by
     the refresh queued before it (which starts only when the key has expired).
+    A task run eagerly (no broker: tests, a bare development run) runs at once,
+    before any later change, so then every change refreshes.
     """
     delay = settings.GAP_REFRESH_DELAY
+    eager = task_named(REFRESH_TASK).app.conf.task_always_eager
     queued = []
     for district_id in sorted({pk for pk in district_ids if pk}):
         key = _debounce_key(district_id)
-        if not cache.add(key, True, timeout=max(delay, 1)):
+        if not eager and not cache.add(key, True, timeout=max(delay, 1)):
             continue
         if enqueue(REFRESH_TASK, district_id, countdown=delay):
             queued.append(district_id)
