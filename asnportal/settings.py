@@ -289,6 +289,11 @@ CONFLICT_SCAN_DAYS = env.int("CONFLICT_SCAN_DAYS", default=14)
 # A supervisor with this many people below them gets their dashboard from the
 # summary the refresh task keeps (as HR and administrators do), not live.
 DASHBOARD_SUMMARY_MIN_TEAM = env.int("DASHBOARD_SUMMARY_MIN_TEAM", default=2000)
+# The gap page reads each district's stored matrix while it is younger than this
+# (beat refreshes it every 15 minutes); a change queues a refresh this many
+# seconds later, one for all the changes in between (training/services/gap_summary.py).
+GAP_SUMMARY_MAX_AGE_MINUTES = env.int("GAP_SUMMARY_MAX_AGE_MINUTES", default=60)
+GAP_REFRESH_DELAY = env.int("GAP_REFRESH_DELAY", default=60)
 ESCALATION_DAYS_BEFORE = env.int("ESCALATION_DAYS_BEFORE", default=3)
 # An unresolved clash is told again this many days before its session (H-3, H-1).
 CONFLICT_REMINDER_DAYS_BEFORE = env.list("CONFLICT_REMINDER_DAYS_BEFORE", cast=int, default=[3, 1])
@@ -310,6 +315,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60,
     },
     "expire-import-jobs": {"task": "training.hr.tasks.expire_import_jobs", "schedule": 15 * 60},
+    "refresh-gap-summaries": {"task": "training.gaps.refresh_all", "schedule": 15 * 60},
 }
 
 # The REST API (training/api/, README "The API"): tokens or the web session,

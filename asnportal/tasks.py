@@ -45,8 +45,11 @@ def _clock(task, now: datetime.datetime | None) -> dict:
     return {"now": now.isoformat()}
 
 
-def enqueue(name: str, *args, now: datetime.datetime | None = None) -> bool:
-    """Queue task ``name(*args)`` now; return False (and log) when the broker cannot be reached.
+def enqueue(
+    name: str, *args, now: datetime.datetime | None = None, countdown: int | None = None
+) -> bool:
+    """Queue task ``name(*args)`` (to start ``countdown`` seconds from now, if given); return
+    False (and log) when the broker cannot be reached.
 
     Whatever the task was to do must be recoverable without it: reminders and
     notices are recorded rows that the sweeper queues again; rechecks are
@@ -54,7 +57,7 @@ def enqueue(name: str, *args, now: datetime.datetime | None = None) -> bool:
     """
     task = task_named(name)
     try:
-        task.apply_async(args, _clock(task, now))
+        task.apply_async(args, _clock(task, now), countdown=countdown)
     except (OperationalError, OSError):
         logger.exception("Broker unavailable: %s%r not queued", name, args)
         return False

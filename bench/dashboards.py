@@ -88,18 +88,18 @@ def _training_sql(scale: dict) -> str:
     stride = sessions // per_person
     return f"""
     INSERT INTO training_trainingprogram (id, district_id, code, title, description,
-        competency_kind, form, method, provider, jp_credited, requires_supervisor_approval,
-        open_to_other_districts, is_active, created_at)
+        competency_kind, form, method, provider, jp_credited, min_attendance_percent,
+        requires_supervisor_approval, open_to_other_districts, is_active, created_at)
     SELECT {BASE["program"]} + d * {PROGRAMS} + p, {BASE["district"]} + d, 'B' || p,
            'Pelatihan Bench ' || p, '',
            (ARRAY['teknis', 'manajerial', 'sosial_kultural'])[1 + p % 3],
-           'klasikal', 'workshop', '', 4 + (p % 4) * 2, false, false, true, now()
+           'klasikal', 'workshop', '', 4 + (p % 4) * 2, 100, false, false, true, now()
     FROM generate_series(0, {districts - 1}) d, generate_series(0, {PROGRAMS - 1}) p;
 
     -- Sessions spread evenly from 6 January 2025 over two years, four hours each.
     INSERT INTO training_trainingsession (id, program_id, district_id, online_url, start, "end",
         capacity, status, cancel_reason, override_reason, cost_amount, cost_basis,
-        created_at, updated_at)
+        recorded_afterwards, sequence, created_at, updated_at)
     SELECT {BASE["session"]} + d * {sessions} + s, {BASE["program"]} + d * {PROGRAMS}
                + s % {PROGRAMS},
            {BASE["district"]} + d, '',
@@ -108,7 +108,7 @@ def _training_sql(scale: dict) -> str:
            {CAPACITY}, CASE WHEN s % 50 = 7 THEN 'cancelled' ELSE 'published' END, '', '',
            CASE s % 3 WHEN 0 THEN 150000 WHEN 1 THEN 3000000 END,
            CASE s % 3 WHEN 0 THEN 'per_participant' WHEN 1 THEN 'total' ELSE '' END,
-           now(), now()
+           false, 0, now(), now()
     FROM generate_series(0, {districts - 1}) d, generate_series(0, {sessions - 1}) s;
 
     -- Each person: {per_person} distinct sessions of their district, spread over the years.
@@ -139,11 +139,12 @@ def _training_sql(scale: dict) -> str:
 
     INSERT INTO training_completionrecord (civil_servant_id, program_id, session_id, district_id,
         completion_date, jp_credited, passed, verification_code, participant_name,
-        participant_nip, participant_rank, participant_position, created_at)
+        participant_nip, participant_rank, participant_position, agency_name, signatory_name,
+        signatory_nip, signatory_position, created_at, updated_at)
     SELECT e.civil_servant_id, ts.program_id, ts.id, ts.district_id,
            (ts."end" AT TIME ZONE 'Asia/Jakarta')::date,
            CASE WHEN e.id % 20 = 0 THEN 0 ELSE tp.jp_credited END, e.id % 20 <> 0,
-           gen_random_uuid(), '', '', '', '', now()
+           gen_random_uuid(), '', '', '', '', '', '', '', '', now(), now()
     FROM training_enrollment e
     JOIN training_trainingsession ts ON ts.id = e.session_id
     JOIN training_trainingprogram tp ON tp.id = ts.program_id
@@ -151,9 +152,9 @@ def _training_sql(scale: dict) -> str:
 
     -- Duty shifts over one in ten upcoming enrolments of the next two weeks: open conflicts.
     INSERT INTO districts_scheduleentry (civil_servant_id, kind, leave_type, start, "end",
-        note, source, created_at, updated_at)
+        note, source, external_id, created_at, updated_at)
     SELECT e.civil_servant_id, 'duty_shift', '', ts.start - INTERVAL '1 hour',
-           ts.start + INTERVAL '2 hours', 'Shift loket', 'import', now(), now()
+           ts.start + INTERVAL '2 hours', 'Shift loket', 'import', '', now(), now()
     FROM training_enrollment e
     JOIN training_trainingsession ts ON ts.id = e.session_id
     WHERE e.status = 'approved' AND e.id % 10 = 0 AND ts.id >= {BASE["session"]}

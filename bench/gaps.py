@@ -3,12 +3,18 @@
 On the dashboards' synthetic province (``bench/dashboards.py``: 10 districts of
 10,000 civil servants at full scale), adds 30 competencies per district, each
 program developing two, every work unit requiring six and the position
-"Pelaksana" two more; then prints for the gap matrix of one district (HR
-officer of bench-01) and of the whole dataset (administrator):
+"Pelaksana" two more; then:
 
-- server time of the page ``/dasbor/kompetensi/`` (test client), median and p95;
-- its query count;
-- the same figures from one hand-written SQL statement, timed in the same run.
+- refreshes every district's stored matrix (``training/services/gap_summary.py``,
+  what the Celery task does) and prints the time of each district's refresh and
+  of the whole dataset's;
+- prints, for the gap page ``/dasbor/kompetensi/`` of one district (HR officer of
+  bench-01; the administrator opening that district) and of the whole dataset
+  (administrator: one line per district), the server time (test client), median
+  and p95, and its query count, the page reading the stored matrices (checked:
+  the live statement is not among its queries);
+- beside each, the same figures computed by one hand-written SQL statement over
+  the live data, timed alternately in the same run.
 
     DATABASE_URL=postgres://... python bench/run.py gaps [--scale small] [--repeat 30]
 
@@ -126,6 +132,37 @@ def _time_pair(page, hand, repeat: int) -> tuple[tuple[float, float], tuple[floa
     )
 
 
+def refresh(out=print) -> None:
+    """Refresh every district's stored matrix, timing each and the whole (as beat does)."""
+    from django.utils import timezone
+
+    from bench.dashboards import BASE
+    from districts.models import District
+    from training.services import gap_summary
+
+    ids = list(
+        District.objects.filter(pk__gte=BASE["district"])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    each = []
+    for pk in ids:
+        started = time.perf_counter()
+        cells = gap_summary.refresh(pk, now=timezone.now())
+        each.append((time.perf_counter() - started) * 1000)
+    out(
+        f"  refresh of one district ({cells:,} cells): median {statistics.median(each):7.1f} ms, "
+        f"max {max(each):7.1f} ms over {len(ids)} districts, load average "
+        f"{os.getloadavg()[0]:.1f}"
+    )
+    started = time.perf_counter()
+    count = gap_summary.refresh_all(now=timezone.now())
+    out(
+        f"  refresh of the whole dataset ({count} districts, refresh_all): "
+        f"{time.perf_counter() - started:7.2f} s, load average {os.getloadavg()[0]:.1f}"
+    )
+
+
 def measure(repeat: int, out=print) -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -140,17 +177,24 @@ def measure(repeat: int, out=print) -> None:
     district = District.objects.get(slug=MARKER)
     users = get_user_model().objects
     viewers = [
-        (f"HR officer of {district.name}", users.get(username="bench-hr"), "hr", district.pk),
-        ("administrator (all districts)", users.get(username="bench-admin"), "admin", None),
+        (f"HR officer of {district.name}", users.get(username="bench-hr"), "hr", district.pk, ""),
+        (
+            f"administrator, {district.name}",
+            users.get(username="bench-admin"),
+            "admin",
+            district.pk,
+            f"&district={district.pk}",
+        ),
+        ("administrator (all districts)", users.get(username="bench-admin"), "admin", None, ""),
     ]
     out(
         f"Scale: {CivilServant.objects.count():,} civil servants, "
         f"{COMPETENCIES} competencies per district."
     )
-    for label, user, role, district_id in viewers:
+    for label, user, role, district_id, extra in viewers:
         client = Client()
         client.force_login(user)
-        url = f"/dasbor/kompetensi/?as={role}"
+        url = f"/dasbor/kompetensi/?as={role}{extra}"
 
         def page(client=client, url=url):
             assert client.get(url).status_code == 200
@@ -163,6 +207,9 @@ def measure(repeat: int, out=print) -> None:
         (median, p95), (sql_median, sql_p95) = _time_pair(page, hand_written, repeat)
         with CaptureQueriesContext(connection) as queries:
             page()
+        live = [q for q in queries.captured_queries if "windows(competency_id" in q["sql"]]
+        if live:
+            raise SystemExit(f"{label}: the page computed live (no fresh stored matrix)")
         out(
             f"  {label:<34} page median {median:7.1f} ms  p95 {p95:7.1f} ms "
             f"({len(queries.captured_queries)} queries) | hand-written SQL median "
@@ -190,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Gap matrix benchmark ({args.scale} scale, database {name})")
     dashboards.load(dashboards.SCALES[args.scale])
     load_competencies(dashboards.SCALES[args.scale])
+    refresh()
     measure(args.repeat)
     return 0
 

@@ -12,8 +12,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from districts.localtime import format_datetime
 from training.models import Competency, TrainingSession
 from training.services import gaps
+from training.services.dashboards import numbers
 from training.services.dashboards.access import HR, viewer_for
 from training.services.dashboards.filters import viewer_zone
 
@@ -27,7 +29,7 @@ def _context(request):
     zone = viewer_zone(viewer.districts().values_list("time_zone", flat=True))
     now = timezone.now()
     on = timezone.localdate(now, timezone=zoneinfo.ZoneInfo(zone))
-    return viewer, form, now, on
+    return viewer, form, now, on, zone
 
 
 def _query(viewer, filters) -> str:
@@ -68,15 +70,62 @@ def _rows_html(rows: list[dict]) -> list[dict]:
     return rows
 
 
+def _stored_text(computed_at, zone: str) -> str:
+    return _("Figures as of %(time)s; recomputed every 15 minutes and shortly after a change.") % {
+        "time": format_datetime(computed_at, zone)
+    }
+
+
+def _live_text(now, zone: str) -> str:
+    return _("Figures computed now, %(time)s.") % {"time": format_datetime(now, zone)}
+
+
+def _overview(lines: list[gaps.DistrictGaps], viewer, now, zone: str) -> list[dict]:
+    """Return the overview's lines with their ready texts and the link to each district's matrix."""
+    base = reverse("training:gaps")
+    return [
+        {
+            "line": line,
+            "share": numbers.percent(line.share),
+            "tone": gaps.tone(line.share),
+            "top": [{**item, "text": numbers.percent(item["share"])} for item in line.top],
+            "href": f"{base}?{_query(viewer, gaps.GapFilters(district_id=line.district.pk))}",
+            "freshness": (
+                _stored_text(line.computed_at, line.district.time_zone)
+                if line.computed_at
+                else _live_text(now, zone)
+            ),
+        }
+        for line in lines
+    ]
+
+
 @login_required
 @require_GET
 def gap_matrix(request):
-    viewer, form, _now, on = _context(request)
+    viewer, form, now, on, zone = _context(request)
     context = {"viewer": viewer, "form": form, "on": on}
     if form.is_valid():
         filters = form.filters()
-        matrix = gaps.matrix(filters.apply(viewer.people()), on=on)
         query = _query(viewer, filters)
+        context["query"] = query
+        districts = gaps.summary_districts(viewer, filters)
+        if districts is not None and len(districts) > 1:
+            # Many districts: one line each, linking to its matrix (not one table of
+            # every district's units by every district's competencies, mostly empty).
+            lines = gaps.overview(districts, viewer.people(), on=on, now=now)
+            context["overview"] = _overview(lines, viewer, now, zone)
+            return render(request, "training/dashboards/gaps.html", context)
+        stored = (
+            gaps.stored_matrix(districts[0], unit_id=filters.unit_id, now=now)
+            if districts
+            else None
+        )
+        if stored:
+            matrix, freshness = stored.matrix, _stored_text(stored.computed_at, stored.time_zone)
+        else:
+            matrix = gaps.matrix(filters.apply(viewer.people()), on=on)
+            freshness = _live_text(now, zone)
         links = {
             competency.pk: f"{reverse('training:gap-cell', args=[competency.pk])}?{query}"
             for competency in matrix.competencies
@@ -84,7 +133,7 @@ def gap_matrix(request):
         context.update(
             matrix=matrix,
             rows=_rows_html(matrix.display_rows(links)),
-            query=query,
+            freshness=freshness,
             many_districts=len({row["unit"].district_id for row in matrix.rows}) > 1,
         )
     status = 200 if form.is_valid() else 400
@@ -94,7 +143,7 @@ def gap_matrix(request):
 @login_required
 @require_GET
 def gap_cell(request, competency_pk: int):
-    viewer, form, now, on = _context(request)
+    viewer, form, now, on, _zone = _context(request)
     competency = get_object_or_404(
         Competency.objects.filter(district__in=viewer.districts()), pk=competency_pk
     )
@@ -132,10 +181,10 @@ def gap_cell(request, competency_pk: int):
 def gap_export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    viewer, form, _now, on = _context(request)
+    viewer, form, now, on, _zone = _context(request)
     if not form.is_valid():
         raise Http404
-    table = gaps.matrix(form.filters().apply(viewer.people()), on=on).table()
+    table = gaps.matrix_of(gaps.figures(viewer, form.filters(), on=on, now=now)).table()
     if fmt == "csv":
         return exports.csv_response(table, year=on.year)
     about = [

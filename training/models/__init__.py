@@ -9,7 +9,13 @@ from .attendance import Attendance
 from .audit import AuditEntry
 from .budget import BudgetCeiling
 from .catalogue import Instructor, TrainingProgram, Venue
-from .competencies import Competency, CompetencyRequirement, IndividualNeed
+from .competencies import (
+    Competency,
+    CompetencyRequirement,
+    GapSummary,
+    GapSummaryCell,
+    IndividualNeed,
+)
 from .enrolment import ConflictResolution, Enrollment, Feedback
 from .evaluation import BehaviourEvaluation, LearningScore
 from .imports import ImportJob
@@ -34,6 +40,8 @@ __all__ = [
     "ConflictResolution",
     "Enrollment",
     "Feedback",
+    "GapSummary",
+    "GapSummaryCell",
     "ImportJob",
     "IndividualNeed",
     "Institution",

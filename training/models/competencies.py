@@ -164,3 +164,48 @@ class IndividualNeed(models.Model):
             and self.competency.district_id != self.civil_servant.district_id
         ):
             raise ValidationError({"competency": _("The competency belongs to another district.")})
+
+
+class GapSummary(models.Model):
+    """A district's competency gap matrix as the refresh task last computed it.
+
+    Written only by ``training.services.gap_summary.refresh`` (Celery beat, and
+    queued when the district's needs, competencies, completions or people change);
+    the gap page reads it instead of computing 76,000 needs live.
+    """
+
+    district = models.OneToOneField(
+        District, on_delete=models.CASCADE, related_name="gap_summary", verbose_name=_("district")
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+    on = models.DateField(_("validity counted on"))
+
+    class Meta:
+        verbose_name = _("gap summary")
+        verbose_name_plural = _("gap summaries")
+
+    def __str__(self) -> str:
+        return f"{self.district} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class GapSummaryCell(models.Model):
+    """One cell of a summary: of a unit's people, how many need the competency and lack it."""
+
+    summary = models.ForeignKey(GapSummary, on_delete=models.CASCADE, related_name="cells")
+    work_unit = models.ForeignKey(WorkUnit, on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    needing = models.PositiveIntegerField()
+    lacking = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["summary", "work_unit", "competency"], name="gap_cell_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(lacking__lte=models.F("needing")), name="gap_cell_lacking_le_needing"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_unit_id}×{self.competency_id}: {self.lacking}/{self.needing}"

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from districts.models import CivilServant, WorkUnit
+from districts.models import CivilServant, District, WorkUnit
 
 from ..models import Competency, TrainingSession
-from . import needs
+from . import gap_summary, needs
 from .dashboards import numbers
 from .dashboards.numbers import ratio
 from .dashboards.tables import Column, Table
@@ -105,7 +105,11 @@ class Matrix:
 
 def matrix(people: QuerySet, *, on: datetime.date) -> Matrix:
     """Return the units × competencies matrix of the people (four queries whatever their number)."""
-    cells = needs.gap_matrix(people, on=on)
+    return matrix_of(needs.gap_matrix(people, on=on))
+
+
+def matrix_of(cells: list[needs.Cell]) -> Matrix:
+    """Return the matrix of the cells (live or stored): two queries, for names and order."""
     competency_ids = sorted({cell.competency_id for cell in cells})
     unit_ids = sorted({cell.work_unit_id for cell in cells})
     competencies = list(Competency.objects.filter(pk__in=competency_ids).order_by("name"))
@@ -159,6 +163,126 @@ def sessions_closing(
         competency: [s for s in upcoming if s.program_id in programs]
         for competency, programs in competency_programs.items()
     }
+
+
+def summary_districts(viewer, filters: GapFilters) -> list[int] | None:
+    """Return the districts whose stored matrices answer this view; None when only live can.
+
+    A summary holds a whole district's unit × competency cells: it answers HR and
+    administrators, unfiltered or filtered by district or unit. A supervisor's
+    subtree and a filter by ASN type or rank cut people across units: live.
+    """
+    if viewer.is_supervisor or filters.asn_type or filters.rank:
+        return None
+    districts = viewer.districts()
+    if filters.district_id:
+        districts = districts.filter(pk=filters.district_id)
+    if filters.unit_id:
+        districts = districts.filter(work_units=filters.unit_id)
+    return list(districts.order_by("pk").values_list("pk", flat=True))
+
+
+@dataclass
+class StoredMatrix:
+    matrix: Matrix
+    computed_at: datetime.datetime
+    time_zone: str
+
+
+def stored_matrix(
+    district_id: int, *, unit_id: int | None, now: datetime.datetime
+) -> StoredMatrix | None:
+    """Return the district's matrix from its summary (or None without a fresh one)."""
+    summary = gap_summary.fresh([district_id], now=now).get(district_id)
+    if summary is None:
+        return None
+    cells = gap_summary.cells([summary], unit_id=unit_id)
+    return StoredMatrix(matrix_of(cells), summary.computed_at, summary.district.time_zone)
+
+
+def figures(
+    viewer, filters: GapFilters, *, on: datetime.date, now: datetime.datetime
+) -> list[needs.Cell]:
+    """Return the view's cells: stored when every district of it has a fresh summary, else live."""
+    districts = summary_districts(viewer, filters)
+    if districts:
+        summaries = gap_summary.fresh(districts, now=now)
+        if len(summaries) == len(districts):
+            return gap_summary.cells(summaries.values(), unit_id=filters.unit_id)
+    return needs.gap_matrix(filters.apply(viewer.people()), on=on)
+
+
+TOP_COMPETENCIES = 3
+
+
+@dataclass
+class DistrictGaps:
+    """One district's line of the overview: totals, the largest gaps, when computed."""
+
+    district: District
+    needing: int
+    lacking: int
+    top: list[dict]  # {"competency", "needing", "lacking", "share"}, most people lacking first
+    computed_at: datetime.datetime | None  # None: computed live for this page
+
+    @property
+    def share(self) -> float | None:
+        return ratio(self.lacking, self.needing)
+
+
+def overview(
+    district_ids: list[int], people: QuerySet, *, on: datetime.date, now: datetime.datetime
+) -> list[DistrictGaps]:
+    """Return one line per district: from its summary, or live where it has no fresh one.
+
+    Constant queries: the summaries, their sums, the districts and competencies;
+    plus, when some district has no fresh summary, the live statement over the
+    people of those districts and their units' districts.
+    """
+    summaries = gap_summary.fresh(district_ids, now=now)
+    sums = gap_summary.per_district_competency(summaries.values()) if summaries else {}
+    missing = [pk for pk in district_ids if pk not in summaries]
+    if missing:
+        live = needs.gap_matrix(people.filter(district_id__in=missing), on=on)
+        unit_district = dict(
+            WorkUnit.objects.filter(pk__in={c.work_unit_id for c in live}).values_list(
+                "pk", "district_id"
+            )
+        )
+        for cell in live:
+            by_competency = sums.setdefault(unit_district[cell.work_unit_id], {})
+            needing, lacking = by_competency.get(cell.competency_id, (0, 0))
+            by_competency[cell.competency_id] = (needing + cell.needing, lacking + cell.lacking)
+    tops = {
+        district: sorted(by_competency.items(), key=lambda item: (-item[1][1], item[0]))[
+            :TOP_COMPETENCIES
+        ]
+        for district, by_competency in sums.items()
+    }
+    names = Competency.objects.in_bulk([pk for top in tops.values() for pk, _counts in top])
+    lines = []
+    for district in District.objects.filter(pk__in=district_ids).order_by("name"):
+        by_competency = sums.get(district.pk, {})
+        summary = summaries.get(district.pk)
+        lines.append(
+            DistrictGaps(
+                district=district,
+                needing=sum(needing for needing, _lacking in by_competency.values()),
+                lacking=sum(lacking for _needing, lacking in by_competency.values()),
+                top=[
+                    {
+                        "competency": names[pk],
+                        "needing": needing,
+                        "lacking": lacking,
+                        "share": ratio(lacking, needing),
+                    }
+                    for pk, (needing, lacking) in tops.get(district.pk, [])
+                    if lacking
+                ],
+                computed_at=summary.computed_at if summary else None,
+            )
+        )
+    return lines
 
 
 @dataclass

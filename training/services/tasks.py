@@ -9,7 +9,14 @@ from celery import shared_task
 
 from asnportal.tasks import task_now
 
-from . import enrollment_notices, evaluation, import_jobs, reminders, session_notices
+from . import (
+    enrollment_notices,
+    evaluation,
+    gap_summary,
+    import_jobs,
+    reminders,
+    session_notices,
+)
 
 
 @shared_task(name="training.conflict_tasks.scan_conflicts")
@@ -75,3 +82,15 @@ def send_enrollment_notice(enrollment_id: int, event: str) -> int:
 def request_behaviour_evaluations(now: str | None = None) -> dict:
     """Ask supervisors for the level-3 ratings now due, and remind once (beat)."""
     return evaluation.run_behaviour_evaluations(now=task_now(now))
+
+
+@shared_task(name=gap_summary.REFRESH_TASK)
+def refresh_gap_summary(district_id: int, now: str | None = None) -> int:
+    """Recompute one district's competency gap matrix (queued after a change)."""
+    return gap_summary.refresh(district_id, now=task_now(now))
+
+
+@shared_task(name=gap_summary.REFRESH_ALL_TASK)
+def refresh_gap_summaries(now: str | None = None) -> int:
+    """Recompute every district's competency gap matrix (beat)."""
+    return gap_summary.refresh_all(now=task_now(now))
