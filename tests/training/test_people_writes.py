@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from districts.models import CivilServant, WorkUnit
 from tests import factories as f
-from tests.training.api_helpers import client_with, person_row, token_for
+from tests.training.api_helpers import BIRTH, client_with, person_row, token_for
 from training.services import imports, people_writes
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_people_upsert_costs_the_same_queries_for_10_and_200_people(hr_a, unit):
     assert ten == {"create": 5, "update": 5, "reject": 0}
     assert many == {"create": 100, "update": 100, "reject": 0}
     assert ten_queries == many_queries <= MOST_QUERIES
-    renamed = CivilServant.objects.filter(name="Berganti")
+    renamed = CivilServant.objects.filter(name="Berganti", birth_date=BIRTH, work_unit=unit)
     assert renamed.count() == 210
     assert CivilServant.objects.filter(supervisor__nip=person_row(200)["nip"]).count() == 199
     assert CivilServant.objects.filter(nip=person_row(299)["nip"], name="Berganti").exists()
