@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asnportal.tasks import enqueue_on_commit
-from districts.models import District, ScheduleEntry
+from districts.models import District
 from districts.validation import CONTROL_CHARACTERS
 
 from ..models import AuditEntry, ImportJob
-from . import audit, imports, people_writes, reminders
+from . import audit, imports, people_writes, reminders, schedule_writes
 from .import_files import BACKGROUND_ROWS, count_rows, read_table
 
 # The Celery tasks of training.services.tasks, queued by name (kept from earlier releases).
@@ -249,22 +249,6 @@ def run_commit(*, job_id: int, actor_id: int | None, now: datetime.datetime) -> 
 
 
 def _commit_schedule(rows: list[dict], actor, *, now: datetime.datetime) -> None:
-    for row in rows:
-        values = row["values"]
-        entry = ScheduleEntry(
-            civil_servant_id=values["civil_servant_id"],
-            kind=values["kind"],
-            leave_type=values["leave_type"],
-            start=datetime.datetime.fromisoformat(values["start"]),
-            end=datetime.datetime.fromisoformat(values["end"]),
-            note=values["note"],
-            source=ScheduleEntry.Source.IMPORT,
-            entered_by=actor,
-        )
-        try:
-            entry.full_clean()
-        except ValidationError as exc:
-            raise imports.row_error(row, exc) from exc
-        entry.save()
+    schedule_writes.write_entries(rows, actor=actor, now=now)
     # The new shifts may clash with sessions the people are enrolled in.
     reminders.queue_people_recheck((row["values"]["civil_servant_id"] for row in rows), now=now)

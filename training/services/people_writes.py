@@ -6,7 +6,7 @@ since (a NIP or login taken meanwhile, a unit gone, a supervisor gone or a
 reporting line turned into a loop), each with the row's number, and written
 ``CHUNK`` rows at a time: the people of a chunk are read in one query (and
 locked), the new logins and people created with one insert each, the changed
-people updated with one statement (``_update``). A call of any size thus costs a few
+people updated with one statement (``bulk_sql.update_rows``). A call of any size thus costs a few
 queries per ``CHUNK`` rows, and holds model objects for one chunk at a time.
 A person whose values are those already stored is not written at all, so the
 same rows sent twice change nothing.
@@ -16,12 +16,11 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import CivilServant, District, WorkUnit
 
-from . import imports
+from . import bulk_sql, imports
 
 CHUNK = 1000
 PERSON_FIELDS = (
@@ -92,7 +91,7 @@ def _write_chunk(district: District, rows: list[dict], units: dict) -> dict:
         elif _values(person) != stored:
             changed.append(person)
     _create(new)
-    _update(changed, WRITTEN_FIELDS)
+    bulk_sql.update_rows(CivilServant, changed, WRITTEN_FIELDS)
     chunk_line = {nip: (person.pk, person.supervisor_id) for nip, person in found.items()}
     chunk_line.update({person.nip: (person.pk, None) for person in new})
     return chunk_line
@@ -106,18 +105,7 @@ def _check(person: CivilServant, row: dict, units: dict) -> None:
     """Run the model's own checks of ``person``, but those of ``CHECKED_IN_BULK``."""
     unit = units.get(person.work_unit_id)
     if unit is None:
-        field = CivilServant._meta.get_field("work_unit")
-        gone = ValidationError(
-            field.error_messages["invalid"],
-            code="invalid",
-            params={
-                "model": WorkUnit._meta.verbose_name,
-                "pk": person.work_unit_id,
-                "field": "id",
-                "value": person.work_unit_id,
-            },
-        )
-        raise imports.row_error(row, gone)
+        raise imports.row_error(row, bulk_sql.gone(CivilServant, "work_unit", person.work_unit_id))
     person.work_unit = unit
     # The reporting line is checked for the whole call at once, once written.
     supervisor_id, person.supervisor_id = person.supervisor_id, None
@@ -145,37 +133,6 @@ def _create(people: list[CivilServant]) -> None:
     for person, user in zip(people, users, strict=True):
         person.user = user
     CivilServant.objects.bulk_create(people, batch_size=CHUNK)
-
-
-def _update(people: list[CivilServant], names: tuple[str, ...]) -> None:
-    """Write the fields ``names`` of ``people`` with one ``UPDATE ... FROM (VALUES ...)``.
-
-    Django's ``bulk_update`` builds a ``CASE WHEN`` expression per field and
-    person, and compiling them took 1.5 s per 1,000 people (the statement
-    itself 0.17 s, PostgreSQL). The statement is the same on PostgreSQL and
-    SQLite (since 3.33).
-    """
-    if not people:
-        return
-    fields = [CivilServant._meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    table = quote(CivilServant._meta.db_table)
-    columns = [quote(CivilServant._meta.pk.column), *(quote(field.column) for field in fields)]
-    values = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    sql = (
-        f"WITH changed ({', '.join(columns)}) AS (VALUES {', '.join([values] * len(people))}) "
-        f"UPDATE {table} SET "
-        + ", ".join(f"{column} = changed.{column}" for column in columns[1:])
-        + f" FROM changed WHERE {table}.{columns[0]} = changed.{columns[0]}"
-    )
-    params = []
-    for person in people:
-        params.append(person.pk)
-        params.extend(
-            field.get_db_prep_save(getattr(person, field.attname), connection) for field in fields
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def _write_supervisors(district: District, rows: list[dict], line: dict) -> None:
@@ -208,7 +165,7 @@ def _write_supervisors(district: District, rows: list[dict], line: dict) -> None
         return
     for batch in _batches(list(moves.items())):
         moved = [CivilServant(pk=pk, supervisor_id=boss) for pk, (boss, _row) in batch]
-        _update(moved, ("supervisor_id",))
+        bulk_sql.update_rows(CivilServant, moved, ("supervisor_id",))
     reporting = dict(
         CivilServant.objects.filter(district=district, supervisor__isnull=False)
         .values_list("pk", "supervisor_id")
