@@ -243,6 +243,17 @@ def test_a_too_large_body_is_refused(hr_a, settings):
     assert response.json()["status"] == 413
 
 
+def test_a_body_past_the_sites_form_limit_but_within_the_apis_is_read(hr_a, unit, settings):
+    # The site's forms stop at DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB); a bulk
+    # call of 10,000 people is about 3 MB, within API_MAX_REQUEST_BYTES.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = client_with(token_for(hr_a.user))
+    rows = [person_row(n) for n in range(1, 21)]
+    response = client.post(BULK, {"district": "mulyorejo", "rows": rows}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["counts"] == {"create": 20, "update": 0, "reject": 0}
+
+
 def test_rate_limit_answers_429_with_retry_after(hr_a, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
     from rest_framework.settings import api_settings

@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asnportal.tasks import enqueue_on_commit
-from districts.models import CivilServant, District, ScheduleEntry
+from districts.models import District
 from districts.validation import CONTROL_CHARACTERS
 
 from ..models import AuditEntry, ImportJob
-from . import audit, imports, reminders
+from . import audit, imports, people_writes, reminders, schedule_writes
 from .import_files import BACKGROUND_ROWS, count_rows, read_table
 
 # The Celery tasks of training.services.tasks, queued by name (kept from earlier releases).
@@ -45,18 +45,6 @@ logger = logging.getLogger(__name__)
 PREVIEW_TTL = datetime.timedelta(hours=24)
 STALE_AFTER = datetime.timedelta(hours=1)
 RUNNING = (ImportJob.Status.UPLOADED, ImportJob.Status.PREVIEWING, ImportJob.Status.COMMITTING)
-PERSON_FIELDS = (
-    "name",
-    "front_title",
-    "back_title",
-    "gender",
-    "asn_type",
-    "rank",
-    "position_title",
-    "position_type",
-    "work_unit_id",
-    "email",
-)
 
 
 def _table(job: ImportJob, data: bytes) -> list:
@@ -229,7 +217,7 @@ def run_commit(*, job_id: int, actor_id: int | None, now: datetime.datetime) -> 
         try:
             with transaction.atomic():
                 if job.kind == ImportJob.Kind.PERSONNEL:
-                    _commit_personnel(job.district, rows)
+                    people_writes.write_people(job.district, rows)
                 else:
                     _commit_schedule(rows, actor, now=now)
                 audit.record(
@@ -260,85 +248,7 @@ def run_commit(*, job_id: int, actor_id: int | None, now: datetime.datetime) -> 
             )
 
 
-def _row_error(row: dict, exc: ValidationError) -> ValidationError:
-    return ValidationError(
-        imports.interpolate(
-            _("row %(row)d: %(reason)s"), {"row": row["row"], "reason": imports.joined(exc)}
-        )
-    )
-
-
-def _commit_personnel(district: District, rows: list[dict]) -> None:
-    people = {}
-    existing = {
-        person.nip: person
-        for person in CivilServant.objects.select_for_update().filter(
-            district=district, nip__in=[row["values"]["nip"] for row in rows]
-        )
-    }
-    for row in rows:
-        values = row["values"]
-        person = existing.get(values["nip"])
-        if person is None:
-            user = get_user_model()(username=values["nip"])
-            user.set_unusable_password()
-            user.save()
-            person = CivilServant(user=user, district=district, nip=values["nip"])
-        for field in PERSON_FIELDS:
-            setattr(person, field, values[field])
-        person.birth_date = datetime.date.fromisoformat(values["birth_date"])
-        try:
-            person.full_clean(exclude=["supervisor"])
-        except ValidationError as exc:
-            raise _row_error(row, exc) from exc
-        person.save()
-        people[person.nip] = person
-    for row in rows:
-        person = people[row["values"]["nip"]]
-        boss_nip = row["values"]["supervisor_nip"]
-        boss = people.get(boss_nip) or (
-            CivilServant.objects.filter(district=district, nip=boss_nip).first()
-            if boss_nip
-            else None
-        )
-        if boss_nip and boss is None:
-            raise ValidationError(
-                imports.interpolate(
-                    _("row %(row)d: supervisor %(nip)s no longer exists."),
-                    {"row": row["row"], "nip": boss_nip},
-                )
-            )
-        if person.supervisor_id != (boss.pk if boss else None):
-            person.supervisor = boss
-            try:
-                person.full_clean()
-            except ValidationError as exc:
-                raise _row_error(row, exc) from exc
-            person.save(update_fields=["supervisor"])
-
-
-def write_personnel(district: District, rows: list[dict]) -> None:
-    """Write accepted preview rows of people (inside the caller's transaction)."""
-    _commit_personnel(district, rows)
-
-
 def _commit_schedule(rows: list[dict], actor, *, now: datetime.datetime) -> None:
-    for row in rows:
-        values = row["values"]
-        entry = ScheduleEntry(
-            civil_servant_id=values["civil_servant_id"],
-            kind=values["kind"],
-            leave_type=values["leave_type"],
-            start=datetime.datetime.fromisoformat(values["start"]),
-            end=datetime.datetime.fromisoformat(values["end"]),
-            note=values["note"],
-            source=ScheduleEntry.Source.IMPORT,
-            entered_by=actor,
-        )
-        try:
-            entry.full_clean()
-        except ValidationError as exc:
-            raise _row_error(row, exc) from exc
-        entry.save()
+    schedule_writes.write_entries(rows, actor=actor, now=now)
     # The new shifts may clash with sessions the people are enrolled in.
     reminders.queue_people_recheck((row["values"]["civil_servant_id"] for row in rows), now=now)

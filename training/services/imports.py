@@ -120,6 +120,13 @@ def _join_messages(exc: ValidationError) -> str:
 joined = lazy(_join_messages, str)
 
 
+def row_error(row: dict, exc: ValidationError) -> ValidationError:
+    """Return ``exc`` as the refusal of the preview row ``row``, with its number."""
+    return ValidationError(
+        interpolate(_("row %(row)d: %(reason)s"), {"row": row["row"], "reason": joined(exc)})
+    )
+
+
 def in_every_language(message) -> dict[str, str]:
     """Return a lazy message as written in each language of the portal."""
     texts = {}
@@ -359,7 +366,7 @@ def _check_supervisors(district: District, rows: list[_Row]) -> None:
                 rejected[nip] = _("A person cannot supervise themself.")
             elif boss and boss not in line:
                 rejected[nip] = _unknown_supervisor(boss)
-        for nip in _on_cycles(line):
+        for nip in on_cycles(line):
             if nip in candidates and nip not in rejected:
                 rejected[nip] = _(
                     "This supervisor reports (directly or not) to this person: "
@@ -393,7 +400,7 @@ def _reject_reports_of_rejected(candidates: dict, stored: dict, rejected: dict) 
                     gone.append(nip)
 
 
-def _on_cycles(line: dict[str, str | None]) -> set[str]:
+def on_cycles(line: dict) -> set:
     """Return the people on a cycle of ``line`` (person → supervisor), in one pass."""
     state = {}  # nip → the walk that reached it; a walk ends at a walked person
     on_cycle = set()

@@ -2,8 +2,9 @@
 
 The rows are checked by the personnel import's own preview
 (``imports.preview_personnel``: the same columns, per-row errors and
-messages) and written by the import's own commit, in one transaction. Keyed by
-NIP, so the same call run twice leaves the same data.
+messages) and written as the import's commit writes them (``people_writes``, in
+batches), in one transaction. Keyed by NIP, so the same call run twice leaves
+the same data.
 """
 
 import datetime
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from districts.models import District
 
 from ..models import AuditEntry
-from . import audit, import_jobs, imports
+from . import audit, imports, people_writes
 
 
 def upsert_people(
@@ -42,7 +43,7 @@ def upsert_people(
     write = not dry_run and bool(accepted) and (good_rows_only or not counts["reject"])
     if write:
         with transaction.atomic():
-            import_jobs.write_personnel(district, accepted)
+            people_writes.write_people(district, accepted)
             audit.record(
                 session=None,
                 district_id=district.pk,

@@ -18,7 +18,7 @@ from districts.models import District, ScheduleEntry
 from districts.validation import has_control_characters
 
 from ..models import AuditEntry
-from . import audit, imports, reminders
+from . import audit, imports, reminders, schedule_writes
 
 EXTERNAL_ID = "ID Eksternal"  # the column name of the external id in row errors
 
@@ -90,7 +90,7 @@ def upsert_schedule(
     write = not dry_run and bool(accepted) and (good_rows_only or not counts["reject"])
     if write:
         with transaction.atomic():
-            _write(accepted, replaces, actor)
+            schedule_writes.write_entries(accepted, actor=actor, now=now, replaces=replaces)
             audit.record(
                 session=None,
                 district_id=district.pk,
@@ -113,22 +113,3 @@ def upsert_schedule(
         "dry_run": dry_run,
         "written": write,
     }
-
-
-def _write(rows: list[dict], replaces: dict[int, int], actor) -> None:
-    entries = ScheduleEntry.objects.select_for_update().in_bulk(
-        [replaces[row["row"]] for row in rows if row["row"] in replaces]
-    )
-    for row in rows:
-        values = row["values"]
-        entry = entries.get(replaces.get(row["row"])) or ScheduleEntry(
-            external_id=row["external_id"], source=ScheduleEntry.Source.IMPORT, entered_by=actor
-        )
-        entry.civil_servant_id = values["civil_servant_id"]
-        entry.kind = values["kind"]
-        entry.leave_type = values["leave_type"]
-        entry.start = datetime.datetime.fromisoformat(values["start"])
-        entry.end = datetime.datetime.fromisoformat(values["end"])
-        entry.note = values["note"]
-        entry.full_clean()
-        entry.save()
