@@ -173,3 +173,15 @@ def test_a_row_the_database_no_longer_allows_is_refused_by_number(hr_a, unit, ch
     assert refused.value.messages[0].startswith(f"baris {row}: ")
     assert message in refused.value.messages[0]
     assert _snapshot() == before
+
+
+def test_bulk_write_queues_the_districts_gap_matrix(hr_a, unit, django_capture_on_commit_callbacks):
+    """Bulk inserts send no model signal: the write itself queues the gap refresh."""
+    from training.models import GapSummary
+
+    client = client_with(token_for(hr_a.user))
+    with django_capture_on_commit_callbacks(execute=True):
+        counts, _ = _post(client, _rows(range(10, 15)))
+
+    assert counts == {"create": 5, "update": 0, "reject": 0}
+    assert list(GapSummary.objects.values_list("district", flat=True)) == [hr_a.district.pk]

@@ -178,6 +178,14 @@ def queue_refresh(district_ids) -> list[int]:
     return queued
 
 
+def refresh_after_commit(district_ids) -> None:
+    """Queue a refresh of these districts once the caller's transaction commits.
+
+    For writers that send no model signal (bulk inserts and updates of people).
+    """
+    _on_commit(districts=district_ids)
+
+
 def _on_commit(*, districts=(), people=(), competencies=()) -> None:
     """After the change commits, queue the refresh of the districts it touches."""
     districts, people, competencies = set(districts), set(people), set(competencies)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.models import CivilServant, District, WorkUnit
 
-from . import bulk_sql, imports
+from . import bulk_sql, gap_summary, imports
 
 CHUNK = 1000
 PERSON_FIELDS = (
@@ -52,6 +52,8 @@ def write_people(district: District, rows: list[dict]) -> None:
     for start in range(0, len(rows), CHUNK):
         line.update(_write_chunk(district, rows[start : start + CHUNK], units))
     _write_supervisors(district, rows, line)
+    # Bulk writes send no model signal: the district's gap matrix is queued here.
+    gap_summary.refresh_after_commit([district.pk])
 
 
 def _write_chunk(district: District, rows: list[dict], units: dict) -> dict:
