@@ -20,7 +20,8 @@ The change hooks are model signals on purpose, the one exception to "no domain
 flow in signals": they carry no domain rule, only mark derived figures stale,
 and so cover every writer (HR forms, the API, the admin, imports saving row by
 row) without each having to remember. Bulk writes (``bulk_create``,
-``update()``) send no signal: the next beat catches them.
+``update()``) send no signal: the batched write of people (imports and the API)
+calls ``refresh_after_commit`` itself; any other bulk write waits for the beat.
 """
 
 import datetime
