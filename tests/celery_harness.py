@@ -289,6 +289,10 @@ def changes_within(state, window: float = 3.0):
     return None
 
 
+# The one Redis database every real-worker test uses, one test after another
+# (each empties it first): chosen by CELERY_TEST_BROKER_URL, as .ci/run does,
+# so that runs sharing a Redis server each keep to their own database.
+TEST_BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
 

@@ -10,13 +10,13 @@ import os
 import pytest
 from django.utils import timezone
 
-from tests.celery_harness import running_worker, wait_for
+from tests.celery_harness import TEST_BROKER_URL, running_worker, wait_for
 from tests.factories import CivilServantFactory, CompletionRecordFactory, district, hr_officer
 from training.services.dashboards import store
 from training.services.dashboards.access import viewer_for
 from training.services.dashboards.tasks import refresh_dashboard_summaries
 
-BROKER = os.environ.get("CELERY_DASHBOARDS_TEST_BROKER_URL", "redis://127.0.0.1:6379/6")
+BROKER = TEST_BROKER_URL
 CACHE = os.environ.get("DASHBOARDS_TEST_CACHE_URL", "redis://127.0.0.1:6379/6")
 
 pytestmark = [

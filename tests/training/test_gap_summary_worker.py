@@ -1,16 +1,14 @@
 """A change to a district's needs refreshes its stored gap matrix in a real ``celery worker``
 (through Redis, after the debounce delay), and the page then reads it (PostgreSQL)."""
 
-import os
-
 import pytest
 from django.urls import reverse
 
-from tests.celery_harness import running_worker, wait_for
+from tests.celery_harness import TEST_BROKER_URL, running_worker, wait_for
 from tests.factories import CivilServantFactory, WorkUnitFactory, district, hr_officer
 from training.models import Competency, CompetencyRequirement, GapSummary, GapSummaryCell
 
-BROKER = os.environ.get("CELERY_GAPS_TEST_BROKER_URL", "redis://127.0.0.1:6379/7")
+BROKER = TEST_BROKER_URL
 
 pytestmark = [
     pytest.mark.postgres_only,

@@ -5,13 +5,12 @@ the in-memory SQLite test database cannot offer.
 """
 
 import datetime
-import os
 
 import pytest
 from django.utils import timezone
 
 from districts.models import CivilServant
-from tests.celery_harness import running_worker, wait_for
+from tests.celery_harness import TEST_BROKER_URL, running_worker, wait_for
 from tests.factories import (
     EnrollmentFactory,
     SessionFactory,
@@ -23,7 +22,7 @@ from tests.factories import (
 from training.models import ImportJob
 from training.services import import_jobs, scheduling
 
-BROKER = os.environ.get("CELERY_HR_TEST_BROKER_URL", "redis://127.0.0.1:6379/3")
+BROKER = TEST_BROKER_URL
 
 pytestmark = [
     pytest.mark.postgres_only,

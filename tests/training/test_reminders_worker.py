@@ -13,7 +13,13 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tests.celery_harness import changes_within, running_worker, wait_for, wait_until_drained
+from tests.celery_harness import (
+    TEST_BROKER_URL,
+    changes_within,
+    running_worker,
+    wait_for,
+    wait_until_drained,
+)
 from tests.factories import (
     CivilServantFactory,
     EnrollmentFactory,
@@ -27,7 +33,7 @@ from training.models import Reminder
 from training.services.reminders import Kind
 from training.services.tasks import scan_conflicts
 
-BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
+BROKER = TEST_BROKER_URL
 
 pytestmark = [
     pytest.mark.celery_worker,
