@@ -18,7 +18,6 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -105,47 +104,6 @@ def append_table(sheet: Worksheet, header: Sequence, rows: Iterable[Sequence]) -
     sheet.auto_filter.ref = f"A{header_row}:{last_column}{sheet.max_row}"
     sheet.freeze_panes = f"A{header_row + 1}"
     return header_row
-
-
-def write_only_table(  # noqa: PLR0913 - a sheet's whole description
-    workbook,
-    title: str,
-    header: Sequence,
-    rows: Sequence[Sequence],
-    *,
-    number_formats: Sequence[str | None],
-    widths: Sequence[float],
-):
-    """Add a sheet to a write-only workbook: as :func:`append_table`, at a fraction of the cost.
-
-    The same look (bold header row, frozen, autofilter over the table, each
-    column's width and number format), written row by row without keeping
-    cell objects: the dashboard's export of everyone behind target has tens of
-    thousands of rows.
-    """
-    sheet = workbook.create_sheet(title)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    last_column = get_column_letter(max(len(header), 1))
-    sheet.auto_filter.ref = f"A1:{last_column}{len(rows) + 1}"
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    cells = []
-    for label in header:
-        cell = WriteOnlyCell(sheet, value=neutralise_text(label))
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    formatted = [(index, style) for index, style in enumerate(number_formats) if style]
-    for row in rows:
-        values = [xlsx_cell(value) for value in row]
-        for index, style in formatted:
-            if values[index] is not None:
-                cell = WriteOnlyCell(sheet, value=values[index])
-                cell.number_format = style
-                values[index] = cell
-        sheet.append(values)
-    return sheet
 
 
 def workbook_bytes(workbook) -> bytes:
