@@ -206,7 +206,20 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
-def crawl(roles, world, *, repeat: int, secret: str, out=print) -> dict:
+def _chosen(label: str, page, only: list[str]) -> bool:
+    """Return whether ``page`` is among ``only`` (empty: all).
+
+    Each item is a URL name or part of a path, optionally after ``role@`` (part of
+    a role's label: that role's page only).
+    """
+    for item in only:
+        role, _at, what = item.rpartition("@")
+        if role in label and (what == page.name or what in page.path):
+            return True
+    return not only
+
+
+def crawl(roles, world, *, repeat: int, secret: str, only=(), out=print) -> dict:  # noqa: PLR0913
     """Request every page of every role ``repeat`` times, each after the baseline."""
     from tests import pages
 
@@ -214,7 +227,7 @@ def crawl(roles, world, *, repeat: int, secret: str, out=print) -> dict:
     for label, role, user in roles:
         cookie = _cookie(user, secret)
         for page in pages.pages(world):
-            if role in page.crawl_roles():
+            if role in page.crawl_roles() and _chosen(label, page, only):
                 targets.append((label, page, cookie))
     # One look first: pages that are not GET pages (405) or not this role's (404) are named.
     kept, timed_out = [], []
@@ -313,6 +326,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=sorted(dashboards.SCALES), default="full")
     parser.add_argument("--repeat", type=int, default=12)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated [role label part@]URL name or path part: crawl just those "
+        "pages (each still after a baseline request)",
+    )
+    parser.add_argument(
+        "--roles", default="", help="comma-separated parts of role labels: crawl just those"
+    )
+    parser.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="skip the summary refresh (pages then use the stored one while fresh)",
+    )
     args, _others = parser.parse_known_args(argv)
 
     name = os.environ.get("BENCH_DASHBOARDS_DATABASE", f"asnportal_bench_dash_{args.scale}")
@@ -327,15 +354,20 @@ def main(argv: list[str] | None = None) -> int:
 
     from training.services.dashboards.summary import refresh_snapshots
 
-    started = time.perf_counter()
-    count = refresh_snapshots(now=timezone.now())  # as beat does every 5 minutes
-    print(f"  summary refresh: {count} dashboards in {time.perf_counter() - started:.0f} s")
+    if not args.no_refresh:
+        started = time.perf_counter()
+        count = refresh_snapshots(now=timezone.now())  # as beat does every 5 minutes
+        print(f"  summary refresh: {count} dashboards in {time.perf_counter() - started:.0f} s")
+    only = [item for item in args.only.split(",") if item]
+    if args.roles:
+        wanted = [item for item in args.roles.split(",") if item]
+        roles = [role for role in roles if any(item in role[0] for item in wanted)]
     secret = secrets.token_urlsafe(48)
     with tempfile.TemporaryDirectory(prefix="bench-static-") as static_root:
         server = _start_server(url, secret, static_root, args.workers)
         try:
             started = time.perf_counter()
-            found = crawl(roles, world, repeat=args.repeat, secret=secret)
+            found = crawl(roles, world, repeat=args.repeat, secret=secret, only=only)
             print(f"  crawled in {time.perf_counter() - started:.0f} s (load: {_load()})")
             report(found)
         finally:

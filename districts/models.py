@@ -227,8 +227,13 @@ class CivilServant(models.Model):
 
     @property
     def full_name(self) -> str:
-        name = f"{self.front_title} {self.name}".strip()
-        return f"{name}, {self.back_title}" if self.back_title else name
+        return self.compose_name(self.front_title, self.name, self.back_title)
+
+    @staticmethod
+    def compose_name(front_title: str, name: str, back_title: str) -> str:
+        """Return the name with its titles, as ``full_name`` (for rows read without a model)."""
+        name = f"{front_title} {name}".strip()
+        return f"{name}, {back_title}" if back_title else name
 
     @property
     def nip_display(self) -> str:

@@ -338,3 +338,38 @@ def test_team_conflicts_come_a_page_at_a_time(client, owner_clash):
     assert len(first.context["rows"]) == PAGE
     assert "?page=2" in first.content.decode()
     assert len(second.context["rows"]) == 1
+
+
+def test_team_conflicts_take_the_same_queries_for_a_larger_line(client, owner_clash, outsider):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from training.notifications.views import PAGE
+    from training.services.conflicts import conflicts_for_person
+
+    supervisor = CivilServantFactory(district=owner_clash.session.district)
+    owner_clash.civil_servant.supervisor = supervisor
+    owner_clash.civil_servant.save()
+    login(client, supervisor)
+
+    def page():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("training:team_conflicts"))
+        assert response.status_code == 200
+        return len(captured.captured_queries), response
+
+    stranger = EnrollmentFactory(session=owner_clash.session, civil_servant=outsider)
+    ScheduleEntryFactory(civil_servant=stranger.civil_servant)  # a clash outside the line
+    assert conflicts_for_person(person_id=outsider.pk, now=timezone.now())
+    small, response = page()
+    assert len(response.context["rows"]) == 1
+    for _number in range(PAGE + 5):  # a page and more, each below the supervisor
+        clash = EnrollmentFactory(session=owner_clash.session, civil_servant__supervisor=supervisor)
+        ScheduleEntryFactory(civil_servant=clash.civil_servant)
+    large, response = page()
+
+    assert large == small
+    assert len(response.context["rows"]) == PAGE
+    # Only the line's clashes are counted (the outsider's never): its owner and the new ones.
+    assert response.context["page"].paginator.count == PAGE + 6

@@ -546,3 +546,62 @@ def test_a_supervisor_of_a_large_line_gets_the_summary_a_small_one_live(
     assert "Angka per Rabu, 25 November 2026, 12.00 WIB" in kept
     assert 'data-figure="reached">1<' in kept  # C's new record waits for the next refresh
     assert "Angka per" not in live
+
+
+def test_behind_export_comes_from_the_summary_with_its_time_then_live(client, org, frozen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from training.services.dashboards import summary
+
+    summary.refresh_snapshots(now=NOW)
+    # O has no JP this year: behind target at the refresh. A record after it waits for
+    # the next refresh, as on the page.
+    CompletionRecordFactory(
+        civil_servant=org["o"], completion_date=datetime.date(2026, 7, 1), jp_credited=20
+    )
+    client.force_login(org["h"].user)
+    url = reverse("training:dashboard-export", args=["behind", "xlsx"])
+
+    def export(**query):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, query)
+        assert response.status_code == 200
+        workbook = load_workbook(io.BytesIO(response.content))
+        names = [row[0] for row in workbook.worksheets[0].iter_rows(min_row=2, values_only=True)]
+        info = dict(workbook["Info"].iter_rows(values_only=True))
+        return names, info, len(captured.captured_queries)
+
+    kept, info, queries = export()
+    assert "Oki Luar" in kept and "'=Cahya+1" in kept
+    assert info["Sumber"].startswith("Angka per Rabu, 25 November 2026, 12.00 WIB")
+    # Another district's people are never in it.
+    assert "Putu Asemrowo" not in kept
+    live, info, _queries = export(asn="PNS")  # filtered: computed live, no summary time
+    assert "Oki Luar" not in live and "'=Cahya+1" in live
+    assert "Sumber" not in info
+    # More people behind target: the stored export takes the same queries.
+    for number in range(5):
+        CivilServantFactory(district=org["o"].district, name=f"Baru {number}")
+    summary.refresh_snapshots(now=NOW)
+    more, _info, more_queries = export()
+    # The new refresh also saw O's record: O reached the target.
+    assert set(more) == set(kept) - {"Oki Luar"} | {f"Baru {number}" for number in range(5)}
+    assert more_queries == queries
+
+
+def test_behind_export_lists_everyone_the_page_the_first(client, org, frozen, monkeypatch):
+    from training.services.dashboards import summary
+
+    monkeypatch.setattr(summary, "BEHIND_LIMIT", 2)  # the page's rows the snapshot keeps
+    for number in range(3):
+        CivilServantFactory(district=org["o"].district, name=f"Baru {number}")
+    summary.refresh_snapshots(now=NOW)
+    client.force_login(org["h"].user)
+
+    board = client.get(reverse("training:dashboard")).context["tables"]["behind"]
+    csv = client.get(reverse("training:dashboard-export", args=["behind", "csv"]))
+
+    lines = csv.content.decode("utf-8-sig").strip().splitlines()[1:]
+    assert len(lines) == 7  # S, C, O, H and the three new people
+    assert [row["name"] for row in board.rows] == [line.split(";")[0] for line in lines[:2]]

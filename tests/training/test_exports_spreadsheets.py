@@ -185,3 +185,41 @@ def test_roster_csv_writes_nips_grouped_as_text(hr_client):
     nips = [row[1] for row in rows[1:]]
     assert sorted(nips) == sorted(nip_text(person.nip) for person in people)
     assert all(re.fullmatch(r"\d{8} \d{6} \d \d{3}", nip) for nip in nips)
+
+
+def test_fast_xlsx_writer_reads_back_as_openpyxl_wrote_it():
+    import datetime
+    from decimal import Decimal
+
+    from training.services import xlsx_writer
+
+    content = xlsx_writer.table_workbook(
+        "Pegawai: di bawah target",
+        ["Nama", "JP", "Biaya", "Terakhir"],
+        [
+            ["=Cahya+1", 10, Decimal("1500.5"), datetime.date(2026, 4, 4)],
+            ["A & <B>\x07", None, 2.5, None],
+        ],
+        number_formats=[None, "#,##0", '"Rp "#,##0', "dd-mm-yyyy"],
+        widths=[30, 14, 14, 14],
+        about=[("Peran", "HR"), ("Catatan", "@SUM(A1)")],
+    )
+
+    workbook = load_workbook(io.BytesIO(content))
+    sheet, info = workbook.worksheets
+    assert sheet.title == "Pegawai  di bawah target"  # no ":" in a sheet's name
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["Nama", "JP", "Biaya", "Terakhir"],
+        ["'=Cahya+1", 10, 1500.5, datetime.datetime(2026, 4, 4)],
+        ["A & <B>", None, 2.5, None],
+    ]
+    assert sheet["A1"].font.bold and not sheet["A2"].font.bold
+    assert (sheet["B2"].number_format, sheet["C2"].number_format) == ("#,##0", '"Rp "#,##0')
+    assert sheet["D2"].number_format == "dd-mm-yyyy"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:D3"
+    assert sheet.column_dimensions["A"].width == 30
+    assert [[cell.value for cell in row] for row in info.iter_rows()] == [
+        ["Peran", "HR"],
+        ["Catatan", "'@SUM(A1)"],
+    ]

@@ -87,3 +87,39 @@ def test_venue_and_instructor_lists_link_to_their_calendar(hr_client):
 
     assert f"/kepegawaian/sesi/kalender/?venue={hall.pk}" in venues
     assert f"/kepegawaian/sesi/kalender/?instructor={expert.pk}" in instructors
+
+
+def test_administrator_calendar_shows_one_district_at_a_time_in_constant_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from districts.models import District
+    from tests.factories import UserFactory
+
+    district("asemrowo"), district("plaju")
+    first, second = District.objects.order_by("name", "pk")[:2]  # the first by name is shown
+    start = at(DAY, 8)
+    here = SessionFactory(program__district=first, district=first, start=start)
+    there = SessionFactory(program__district=second, district=second, start=start)
+    client.force_login(UserFactory(username="admin", is_superuser=True, is_staff=True))
+
+    def calendar(**query):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(
+                reverse("training:hr-calendar"), {"date": DAY.isoformat(), **query}
+            )
+        assert response.status_code == 200
+        shown = {s for cell in _cells(response).values() for s in cell["sessions"]}
+        return len(captured.captured_queries), shown, response
+
+    queries, shown, response = calendar()
+    assert shown == {here}
+    html = response.content.decode()
+    assert f'<option value="{first.pk}" selected>' in html  # the chooser names it
+    assert f"district={first.pk}" in response.context["filter_query"]  # kept when paging
+    assert calendar(district=second.pk)[1] == {there}
+    for hour in range(9, 15):  # more sessions in the district shown: the same queries
+        SessionFactory(program__district=first, district=first, start=at(DAY, hour))
+    more, shown, _response = calendar()
+    assert len(shown) == 7
+    assert more == queries

@@ -139,7 +139,7 @@ def dashboard(request):
     )
 
 
-def _about(form, criteria) -> list[tuple[str, str]]:
+def _about(form, criteria, board) -> list[tuple[str, str]]:
     about = [(_("Role"), str(criteria.viewer.role_label)), (_("Year"), str(criteria.year))]
     for name in ("district", "unit", "kind", "program", "asn"):
         value = form.cleaned_data.get(name)
@@ -147,6 +147,9 @@ def _about(form, criteria) -> list[tuple[str, str]]:
             label = dict(form.fields[name].choices).get(value, value)
             about.append((str(form.fields[name].label), str(label)))
     about.append((_("Generated"), timezone.localtime().strftime("%d-%m-%Y %H.%M")))
+    freshness = _freshness(board) if board.computed_at else ""
+    if freshness:
+        about.append((_("Source"), freshness))
     return about
 
 
@@ -167,13 +170,19 @@ def export(request, key: str, fmt: str):
     board = _board(criteria, behind_limit=None)
     if key == "budget" and not board.shows_budget:
         raise Http404
+    if key == "behind" and board.computed_at is not None:
+        # Everyone behind target as the refresh stored it with the summary shown on the
+        # page (seconds of SQL live for a province); live when it is missing.
+        stored = store.behind_list(criteria.viewer, criteria.year, board.computed_at)
+        if stored is not None:
+            board.behind = stored
     table = board.table(key)
     spec = request.GET.get(f"sort_{key}")
     if spec and table.sortable:
         table.sort(spec)
     if fmt == "csv":
         return exports.csv_response(table, year=criteria.year)
-    return exports.xlsx_response(table, year=criteria.year, about=_about(form, criteria))
+    return exports.xlsx_response(table, year=criteria.year, about=_about(form, criteria, board))
 
 
 @login_required

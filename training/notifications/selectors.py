@@ -9,7 +9,7 @@ from ..messages import outbox
 from ..models import Enrollment, Notification, Reminder, TrainingSession
 from ..services.conflicts import (
     Conflict,
-    conflicts_for_enrollments,
+    conflicts_for_enrollment_set,
     conflicts_for_person,
     conflicts_for_session,
 )
@@ -36,20 +36,30 @@ def person_conflicts(*, scope: Scope, now: datetime.datetime) -> list[dict]:
     ]
 
 
-def team_conflicts(*, scope: Scope, now: datetime.datetime) -> list[dict]:
-    """Return the unresolved conflicts of the people below a supervisor, soonest first."""
-    enrollments = {
-        item.pk: item
-        for item in scope.filter(
-            Enrollment.objects.filter(status__in=Enrollment.ACTIVE, session__end__gt=now)
-        ).select_related("civil_servant", "session__program", "session__district")
-    }
-    found = [
-        item
-        for item in conflicts_for_enrollments(enrollment_ids=list(enrollments), now=now)
-        if not item.resolved and item.enrollment_id in enrollments
+def team_conflicts(*, scope: Scope, now: datetime.datetime) -> list[Conflict]:
+    """Return the unresolved conflicts of the people below a supervisor, soonest first.
+
+    One statement for the whole line (the scope's people stay a subquery); the
+    enrolments are loaded only for the page shown (:func:`team_rows`).
+    """
+    enrollments = scope.filter(Enrollment.objects.filter(session__end__gt=now))
+    found = conflicts_for_enrollment_set(enrollments=enrollments, now=now)
+    return [item for item in found if not item.resolved]
+
+
+def team_rows(conflicts, *, scope: Scope) -> list[dict]:
+    """Return ``{"enrollment", "conflict"}`` for one page of :func:`team_conflicts` (one query)."""
+    ids = {item.enrollment_id for item in conflicts}
+    enrollments = scope.filter(
+        Enrollment.objects.filter(pk__in=ids).select_related(
+            "civil_servant", "session__program", "session__district"
+        )
+    ).in_bulk()
+    return [
+        {"enrollment": enrollments[item.enrollment_id], "conflict": item}
+        for item in conflicts
+        if item.enrollment_id in enrollments
     ]
-    return [{"enrollment": enrollments[item.enrollment_id], "conflict": item} for item in found]
 
 
 def open_conflict(*, enrollment: Enrollment, fingerprint: str, now: datetime.datetime):

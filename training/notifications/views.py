@@ -49,9 +49,12 @@ def team(request):
     scope = scope_for(request.user)
     if not is_supervisor(scope.person_id):
         raise Http404
-    rows = selectors.team_conflicts(scope=scope.as_supervisor(), now=timezone.now())
-    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
-    return render(request, "training/conflicts/team.html", {"rows": page, "page": page})
+    team = scope.as_supervisor()
+    page = Paginator(selectors.team_conflicts(scope=team, now=timezone.now()), PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = selectors.team_rows(page.object_list, scope=team)
+    return render(request, "training/conflicts/team.html", {"rows": rows, "page": page})
 
 
 @login_required

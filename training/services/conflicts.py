@@ -57,6 +57,7 @@ __all__ = [
     "Overlap",
     "clashes_for_prospective",
     "clashing_session_ids",
+    "conflicts_for_enrollment_set",
     "conflicts_for_enrollments",
     "conflicts_for_person",
     "conflicts_for_session",
@@ -457,6 +458,18 @@ def conflicts_for_enrollments(
         # query is compiled to SQL for the set-based conflict join.
         return []
     return _conflicts(_upcoming(_active_enrollments().filter(pk__in=ids), now))
+
+
+def conflicts_for_enrollment_set(
+    *, enrollments: QuerySet, now: datetime.datetime
+) -> list[Conflict]:
+    """Return the conflicts of the enrolments ``enrollments`` selects (active, not over).
+
+    Set-based: ``enrollments`` stays a subquery of the one overlap statement, so
+    a sekda's 10,000 people are never loaded nor listed as ids.
+    """
+    chosen = _active_enrollments().filter(pk__in=enrollments.order_by().values("pk"))
+    return _conflicts(_upcoming(chosen, now))
 
 
 def conflicts_for_session(*, session_id: int) -> list[Conflict]:

@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from districts.models import CivilServant, District, WorkUnit
+from districts.nip import format_nip
 
 from ...models import CompletionRecord
 from .filters import Criteria
@@ -157,29 +158,24 @@ def behind_target(criteria: Criteria, *, limit: int | None = BEHIND_LIMIT) -> li
         columns = [column[0] for column in cursor.description]
         found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     result = []
+    compose = CivilServant.compose_name
     for row in found:
-        person = CivilServant(
-            pk=row["id"],
-            front_title=row["front_title"],
-            name=row["name"],
-            back_title=row["back_title"],
-            nip=row["nip"],
-            asn_type=row["asn_type"],
-        )
-        supervisor = (
-            CivilServant(front_title=row["s_front"], name=row["s_name"], back_title=row["s_back"])
-            if row["s_name"] is not None
-            else None
-        )
         last = row["last_training"]
         if isinstance(last, str):  # SQLite returns the aggregate of dates as text
             last = datetime.date.fromisoformat(last)
+        # Plain values, no model instance: the export lists every person behind target
+        # (37,540 for the administrator at province scale) and the summary stores them.
         result.append(
             {
-                "person": person,
+                "id": row["id"],
+                "name": compose(row["front_title"], row["name"], row["back_title"]),
+                "nip": format_nip(row["nip"]),
+                "asn_type": row["asn_type"],
                 "unit": row["unit_name"],
                 "district": row["district_name"],
-                "supervisor": supervisor.full_name if supervisor else "",
+                "supervisor": compose(row["s_front"], row["s_name"], row["s_back"])
+                if row["s_name"] is not None
+                else "",
                 "jp": row["counted"],
                 "target": row["target"],
                 "missing": row["target"] - row["counted"],

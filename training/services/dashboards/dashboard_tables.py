@@ -360,24 +360,24 @@ class TablesMixin:
 
     def _table_behind(self) -> Table:
         query = urlencode({"as": self.criteria.viewer.role, "year": self.criteria.year})
-        rows = []
-        for item in self.behind:
-            person = item["person"]
-            rows.append(
-                {
-                    "name": person.full_name,
-                    "nip": person.nip_display,
-                    "asn_type": person.asn_type,
-                    "unit": item["unit"],
-                    "district": item["district"],
-                    "supervisor": item["supervisor"],
-                    "jp": item["jp"],
-                    "target": item["target"],
-                    "missing": item["missing"],
-                    "last_training": item["last_training"],
-                    "url": reverse("training:dashboard-person", args=[person.pk]) + f"?{query}",
-                }
-            )
+        # One reverse() for every row: the export lists tens of thousands of people.
+        head, tail = reverse("training:dashboard-person", args=[0]).rsplit("/0/", 1)
+        rows = [
+            {
+                "name": item["name"],
+                "nip": item["nip"],
+                "asn_type": item["asn_type"],
+                "unit": item["unit"],
+                "district": item["district"],
+                "supervisor": item["supervisor"],
+                "jp": item["jp"],
+                "target": item["target"],
+                "missing": item["missing"],
+                "last_training": item["last_training"],
+                "url": f"{head}/{item['id']}/{tail}?{query}",
+            }
+            for item in self.behind
+        ]
         single_district = len({item["district"] for item in self.behind}) <= 1
         note = ""
         if self.behind_limit is not None:

@@ -14,7 +14,7 @@ from .access import ADMIN, HR, SUPERVISOR, Viewer
 
 REFRESH_SECONDS = 5 * 60
 MAX_AGE = datetime.timedelta(minutes=30)
-VERSION = 4
+VERSION = 5  # 5: behind-target rows are plain values; everyone behind kept apart
 # The Dashboard attributes a snapshot carries: query results, enrolments rolled up.
 SNAPSHOT_PARTS = (
     "_attainment_rows",
@@ -79,3 +79,46 @@ class Snapshot:
 def snapshot(viewer: Viewer, year: int, now: datetime.datetime) -> Snapshot | None:
     key = snapshot_key(viewer, year)
     return fresh(cache.get(key), now) if key else None
+
+
+# Everyone behind target, for the export (the snapshot keeps the page's first rows):
+# kept apart so that the dashboard page does not read tens of thousands of rows.
+BEHIND_FIELDS = (
+    "id",
+    "name",
+    "nip",
+    "asn_type",
+    "unit",
+    "district",
+    "supervisor",
+    "jp",
+    "target",
+    "missing",
+    "last_training",
+)
+
+
+@dataclass(frozen=True)
+class BehindList:
+    computed_at: datetime.datetime
+    rows: tuple[tuple, ...]  # values in BEHIND_FIELDS order
+
+
+def behind_key(snapshot_key: str) -> str:
+    return f"{snapshot_key}:behind"
+
+
+def pack_behind(computed_at: datetime.datetime, rows: list[dict]) -> BehindList:
+    return BehindList(
+        computed_at=computed_at,
+        rows=tuple(tuple(row[name] for name in BEHIND_FIELDS) for row in rows),
+    )
+
+
+def behind_list(viewer: Viewer, year: int, computed_at: datetime.datetime) -> list[dict] | None:
+    """Return everyone behind target as stored with the snapshot of ``computed_at``, or None."""
+    key = snapshot_key(viewer, year)
+    stored = cache.get(behind_key(key)) if key else None
+    if stored is None or stored.computed_at != computed_at:
+        return None
+    return [dict(zip(BEHIND_FIELDS, row, strict=True)) for row in stored.rows]
