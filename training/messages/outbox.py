@@ -54,7 +54,10 @@ from asnportal.tasks import enqueue
 from ..models import Notification, Reminder
 from .compose import Mailer, Message, deliver, hr_mailbox
 
-BATCH_SIZE = 100
+# Rows per task: what a batch looks up, its task and its mail conversation are shared
+# by this many (10,000 reminders: 21.2 s with 250, 25.1 s with 100, same load); a
+# worker killed mid-batch leaves at most this many for the sweeper.
+BATCH_SIZE = 250
 # The Celery task that sends a batch (training.messages.tasks); the name is kept
 # from earlier releases so that batches already queued in a broker still run.
 SEND_TASK = "training.conflict_tasks.send_reminders"

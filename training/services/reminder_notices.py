@@ -47,7 +47,8 @@ def prepare_clashes(rows: list[Reminder], *, now: datetime.datetime) -> dict:
     ):
         if not item.resolved:
             open_conflicts[item.enrollment_id].append(item)
-    options = switch_options_for(people, now=now)
+    # Each option is named by its time, in its district's zone.
+    options = switch_options_for(people, now=now, related=("district",))
     held = held_elsewhere_for(people, now=now, held=holding, open_conflicts=open_conflicts)
     return {
         row.pk: (

@@ -1,6 +1,6 @@
 """Where a person with a clash can go: other open sessions of the same program.
 
-Found for a whole batch of enrolments at once (a reminder batch) with five
+Found for a whole batch of enrolments at once (a reminder batch) with six
 queries, and matched by the conflict engine's pure core, so that the sessions
 offered are exactly those :func:`~training.services.conflicts.clashes_for_prospective`
 would find free.
@@ -9,7 +9,7 @@ would find free.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from districts.models import ScheduleEntry
 
@@ -26,9 +26,15 @@ from .conflicts import (
 
 
 def switch_options_for(
-    enrollments: list[Enrollment], *, now: datetime.datetime
+    enrollments: list[Enrollment],
+    *,
+    now: datetime.datetime,
+    related: tuple[str, ...] = ("district", "venue", "program"),
 ) -> dict[int, list[TrainingSession]]:
     """Return, per enrolment id, the sessions it could switch to without a clash.
+
+    The sessions come with their ``related`` objects loaded (a reminder batch,
+    which only says when each is, asks for the district alone).
 
     A session qualifies when it is another published, upcoming session of the
     same program with a free seat, the person is not already enrolled in it,
@@ -39,19 +45,28 @@ def switch_options_for(
     result = {item.pk: [] for item in enrollments}
     if not enrollments:
         return result
-    seats = Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING))
-    candidates = [
-        item
-        for item in TrainingSession.objects.filter(
+    sessions = list(
+        TrainingSession.objects.filter(
             program_id__in={e.session.program_id for e in enrollments},
             status=TrainingSession.Status.PUBLISHED,
             start__gt=now,
         )
-        .annotate(taken=seats)
-        .select_related("district", "venue", "program")
+        .select_related(*{"district", *related})
         .order_by("start", "pk")
-        if item.taken < item.capacity
-    ]
+    )
+    # The seats taken, counted by the index on the session (a join and GROUP BY
+    # with the sessions read every enrolment of the table).
+    taken = dict(
+        Enrollment.objects.filter(
+            session_id__in=[item.pk for item in sessions],
+            status__in=Enrollment.SEAT_HOLDING,
+        )
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values_list("session_id", "n")
+    )
+    candidates = [item for item in sessions if taken.get(item.pk, 0) < item.capacity]
     if not candidates:
         return result
     # Plain tuples, grouped once: the loop below runs per enrolment of a whole batch.
