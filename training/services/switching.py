@@ -1,6 +1,6 @@
 """Where a person with a clash can go: other open sessions of the same program.
 
-Found for a whole batch of enrolments at once (a reminder batch) with six
+Found for a whole batch of enrolments at once (a reminder batch) with five
 queries, and matched by the conflict engine's pure core, so that the sessions
 offered are exactly those :func:`~training.services.conflicts.clashes_for_prospective`
 would find free.
@@ -9,7 +9,8 @@ would find free.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from districts.models import ScheduleEntry
 
@@ -45,28 +46,27 @@ def switch_options_for(
     result = {item.pk: [] for item in enrollments}
     if not enrollments:
         return result
-    sessions = list(
-        TrainingSession.objects.filter(
+    # The seats taken, counted per session through the index on the session (a
+    # join and GROUP BY with the sessions read every enrolment of the table).
+    seats = (
+        Enrollment.objects.filter(session_id=OuterRef("pk"), status__in=Enrollment.SEAT_HOLDING)
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    candidates = [
+        item
+        for item in TrainingSession.objects.filter(
             program_id__in={e.session.program_id for e in enrollments},
             status=TrainingSession.Status.PUBLISHED,
             start__gt=now,
         )
+        .annotate(taken=Coalesce(Subquery(seats), 0))
         .select_related(*{"district", *related})
         .order_by("start", "pk")
-    )
-    # The seats taken, counted by the index on the session (a join and GROUP BY
-    # with the sessions read every enrolment of the table).
-    taken = dict(
-        Enrollment.objects.filter(
-            session_id__in=[item.pk for item in sessions],
-            status__in=Enrollment.SEAT_HOLDING,
-        )
-        .order_by()
-        .values("session_id")
-        .annotate(n=Count("pk"))
-        .values_list("session_id", "n")
-    )
-    candidates = [item for item in sessions if taken.get(item.pk, 0) < item.capacity]
+        if item.taken < item.capacity
+    ]
     if not candidates:
         return result
     # Plain tuples, grouped once: the loop below runs per enrolment of a whole batch.
