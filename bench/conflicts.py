@@ -12,6 +12,7 @@ picks one), checked for exactly one email each.
 """
 
 import datetime
+import logging
 import os
 import re
 import resource
@@ -256,6 +257,9 @@ class Sink:
 
 def _sink() -> tuple[Sink, object, int]:
     from aiosmtpd.controller import Controller
+
+    # aiosmtpd logs every command of every conversation.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
