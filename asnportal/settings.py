@@ -303,6 +303,11 @@ ESCALATION_GRACE_HOURS = env.int("ESCALATION_GRACE_HOURS", default=12)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=30)
 REMINDER_STALE_SECONDS = env.int("REMINDER_STALE_SECONDS", default=600)
+# PostgreSQL: a message's "sent" mark is committed without waiting for the disk, and
+# each batch ends with one commit that does (training.messages.outbox.send_batch).
+# A worker killed mid-batch loses no mark; only a crash of the database server itself
+# within a fraction of a second of a mark could lose it (that email would go out again).
+REMINDER_ASYNC_SENT_MARKS = env.bool("REMINDER_ASYNC_SENT_MARKS", default=True)
 CELERY_BEAT_SCHEDULE = {
     "behaviour-evaluations": {
         "task": "training.evaluation.request_behaviour_evaluations",

@@ -4,14 +4,19 @@ Prints, each beside the same overlap query written by hand in SQL (ratio =
 engine / SQL): the full conflict scan (every upcoming session), the scan of
 the next 14 days, one person's check (median of 200 people), and the time to
 record and send 10,000 reminders through a real Redis broker and a real
-``celery worker`` (console email backend), checked for exactly one email each.
+``celery worker`` (2 processes), once with the console email backend (as the
+earlier figures) and once to a local SMTP server in this process (``--mail``
+picks one), checked for exactly one email each.
 
     DATABASE_URL=postgres://... python bench/run.py conflicts [--scale small]
 """
 
 import datetime
+import logging
 import os
 import re
+import resource
+import socket
 import statistics
 import subprocess
 import sys
@@ -228,15 +233,55 @@ def check_pairs(found: list, scale: str, url: str, out=print) -> int:
     return 0 if pairs == expected else 1
 
 
-def _worker(url: str, log: Path) -> subprocess.Popen:
+class Sink:
+    """An SMTP server for the benchmark's worker (aiosmtpd, in a thread of this process).
+
+    It counts the conversations (one EHLO each) and keeps the reminder ids each
+    accepted email names, without parsing the rest.
+    """
+
+    def __init__(self):
+        self.conversations = 0
+        self.reminders: list[str] = []
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        self.conversations += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
+        found = re.search(rb"^X-Portal-Reminder: ([0-9, ]+)", envelope.content, re.MULTILINE)
+        self.reminders.append(found.group(1).decode() if found else "")
+        return "250 OK"
+
+
+def _sink() -> tuple[Sink, object, int]:
+    from aiosmtpd.controller import Controller
+
+    # aiosmtpd logs every command of every conversation.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    return sink, controller, port
+
+
+def _worker(url: str, log: Path, smtp_port: int | None = None) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "CELERY_BROKER_URL": BROKER,
-        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "LOG_LEVEL": "WARNING",
         "DJANGO_DEBUG": "false",
     }
+    if smtp_port is None:
+        env["EMAIL_BACKEND"] = "django.core.mail.backends.console.EmailBackend"
+    else:
+        env["EMAIL_URL"] = f"smtp://127.0.0.1:{smtp_port}"
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "celery"),
@@ -264,7 +309,7 @@ def _worker(url: str, log: Path) -> subprocess.Popen:
     raise SystemExit(f"The Celery worker did not start; see {log}")
 
 
-def measure_reminders(url: str, anchor: datetime.datetime, out=print) -> dict:
+def measure_reminders(url: str, anchor: datetime.datetime, out=print, mail="smtp") -> dict:
     import redis
     from django.db import connection
     from django.db.models import Count
@@ -324,7 +369,12 @@ def measure_reminders(url: str, anchor: datetime.datetime, out=print) -> dict:
 
     log = ROOT / "var" / "bench-worker.log"
     log.parent.mkdir(exist_ok=True)
-    worker = _worker(url, log)
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children_cpu = used.ru_utime + used.ru_stime
+    sink = controller = None
+    if mail == "smtp":
+        sink, controller, port = _sink()
+    worker = _worker(url, log, smtp_port=port if sink else None)
     try:
         started = time.perf_counter()
         outbox.record(rows)
@@ -343,9 +393,19 @@ def measure_reminders(url: str, anchor: datetime.datetime, out=print) -> dict:
     finally:
         worker.terminate()
         worker.wait(30)
+        if controller is not None:
+            controller.stop()
+    # The worker's processes (its pool is reaped by it, it by us): their CPU time.
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = used.ru_utime + used.ru_stime - children_cpu
     statuses = dict(Reminder.objects.values_list("status").annotate(n=Count("pk")).order_by())
-    # The console backend's output goes through Celery's stdout redirection.
-    headers = re.findall(r"X-Portal-Reminder: (\d+)", log.read_text(errors="replace"))
+    if sink is not None:
+        headers = sink.reminders
+        transport = f"SMTP, {sink.conversations:,} connections"
+    else:
+        # The console backend's output goes through Celery's stdout redirection.
+        headers = re.findall(r"X-Portal-Reminder: ([0-9, ]+)", log.read_text(errors="replace"))
+        transport = "console"
     out(f"{len(rows):,} reminders ({', '.join(f'{k} {v:,}' for k, v in sorted(kinds.items()))})")
     out(
         f"{'  recorded (bulk, unique key)':<28} {recorded * 1000:9.1f} ms   raw SQL "
@@ -354,9 +414,22 @@ def measure_reminders(url: str, anchor: datetime.datetime, out=print) -> dict:
     out(
         f"{'  recorded + sent, end to end':<28} {total:9.1f} s    "
         f"{len(rows) / total:,.0f}/s   statuses {statuses}   "
-        f"emails {len(headers):,} for {len(set(headers)):,} reminders"
+        f"emails {len(headers):,} ({transport}), "
+        f"{len({pk for item in headers for pk in item.split(', ')}):,} reminders told, "
+        f"{len(headers) - len(set(headers))} twice"
     )
-    return {"total": total, "recorded": recorded, "raw_insert": raw_insert, "emails": len(headers)}
+    out(
+        f"{'  worker CPU (2 processes)':<28} {worker_cpu:9.1f} s    "
+        f"{worker_cpu / len(rows) * 1000:.2f} ms per reminder   load average "
+        + " ".join(f"{value:.2f}" for value in os.getloadavg())
+    )
+    return {
+        "total": total,
+        "recorded": recorded,
+        "raw_insert": raw_insert,
+        "emails": len(headers),
+        "worker_cpu": worker_cpu,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -368,6 +441,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=sorted(dataset.SCALES), default="full")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--skip-reminders", action="store_true")
+    parser.add_argument(
+        "--reminders-only", action="store_true", help="only the reminders (no scans)"
+    )
+    parser.add_argument(
+        "--mail",
+        choices=["both", "smtp", "console"],
+        default="both",
+        help="the worker's email: a local SMTP server, the console backend, or one run of each",
+    )
     args = parser.parse_args(argv)
 
     url, anchor = dataset.prepare(args.scale, rebuild=args.rebuild)
@@ -380,10 +462,13 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     sizes = ", ".join(f"{key} {value:,}" for key, value in dataset.counts(url).items())
     print(f"Conflicts benchmark ({args.scale}): {sizes}")
-    scans = measure_scans(anchor)
-    status = check_pairs(scans["found"], args.scale, url)
+    status = 0
+    if not args.reminders_only:
+        scans = measure_scans(anchor)
+        status = check_pairs(scans["found"], args.scale, url)
     if not args.skip_reminders:
-        measure_reminders(url, anchor)
+        for mail in ["console", "smtp"] if args.mail == "both" else [args.mail]:
+            measure_reminders(url, anchor, mail=mail)
     return status
 
 

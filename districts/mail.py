@@ -5,12 +5,14 @@ phone, no remote images), marked ``Auto-Submitted: auto-generated`` (RFC 3834:
 no auto-replies, no vacation notices), with a Message-ID of the portal's domain.
 """
 
+import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
-from django.utils.html import escape
+from django.utils.html import escape, urlize
+from django.utils.safestring import mark_safe
 
 
 def message_id_domain() -> str:
@@ -34,4 +36,13 @@ def html(subject: str, body: str) -> str:
     """Return the HTML alternative of a plain-text body (escaped, links made clickable)."""
     # Text templates render with autoescape off into a "safe" string; escape it
     # here, explicitly, before ``urlize`` (which trusts safe input) sees it.
-    return render_to_string("emails/message.html", {"subject": subject, "body": escape(body)})
+    lines = escape(body).split("\n")
+    # ``urlize`` works word by word, and a line break only separates words: line by
+    # line it links the same, and the lines many messages share are linked once.
+    linked = mark_safe("\n".join(_urlize_line(line) for line in lines))  # noqa: S308 - escaped
+    return render_to_string("emails/message.html", {"subject": subject, "body": linked})
+
+
+@functools.lru_cache(maxsize=4096)
+def _urlize_line(line: str) -> str:
+    return urlize(mark_safe(line), nofollow=True, autoescape=True)  # noqa: S308 - escaped above

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from districts.models import District
 from tests.factories import (
@@ -564,3 +565,139 @@ def test_queued_recheck_of_people_passes_the_callers_clock_to_the_eager_task(
     with django_capture_on_commit_callbacks(execute=True):
         reminders.queue_people_recheck([enrollment.civil_servant_id], now=NOW)
     assert Reminder.objects.filter(kind="conflict", status="sent").count() == 1
+
+
+class CountingBackend(EmailBackend):
+    """The locmem backend, keeping each connection made and how often it opened and sent."""
+
+    connections: list["CountingBackend"] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.opened = 0
+        self.sent = 0
+        CountingBackend.connections.append(self)
+
+    def open(self):
+        self.opened += 1
+        return super().open()
+
+    def send_messages(self, messages):
+        self.sent += len(messages)
+        return super().send_messages(messages)
+
+
+def make_clashes(count: int) -> None:
+    """``count`` people, each in a session of their own program (Monday 7 December) that
+    clashes with a shift, with another session of the program to switch to."""
+    for _ in range(count):
+        enrollment = EnrollmentFactory(civil_servant__supervisor=CivilServantFactory())
+        ScheduleEntryFactory(civil_servant=enrollment.civil_servant)
+        session = enrollment.session
+        SessionFactory(
+            program=session.program,
+            district=session.district,
+            start=local(2026, 12, 8, 8),
+            end=local(2026, 12, 8, 12),
+        )
+
+
+def send_new_batch(count: int) -> tuple[int, int, int]:
+    """Record the reminders of ``count`` new clashes and send them as one batch.
+
+    Return the queries of the batch apart from the "sent" marks, the marks (one
+    per email, each committed right after the mail server accepted it) and the
+    emails sent.
+    """
+    make_clashes(count)
+    reminders.record_due(now=NOW)
+    ids = list(Reminder.objects.filter(status="pending").values_list("pk", flat=True))
+    sent_before = len(mail.outbox)
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = outbox.send_batch(reminder_ids=ids, now=NOW)
+    assert set(outcomes.values()) == {outbox.Outcome.SENT}
+    # Per person: the clash and the reminder a week before.
+    assert len(ids) == 2 * count
+    marks = [q for q in queries if q["sql"].startswith("UPDATE") and "sent_at" in q["sql"]]
+    return len(queries) - len(marks), len(marks), len(mail.outbox) - sent_before
+
+
+def test_batch_queries_do_not_grow_with_the_batch_size():
+    send_new_batch(2)  # what a process looks up once
+
+    small = send_new_batch(5)
+    large = send_new_batch(50)
+
+    # Claiming, loading, preparing (clashes, switch options, sessions held), composing
+    # and recording: the same queries for 10 reminders as for 100.
+    assert small[0] == large[0]
+    # Beyond them one UPDATE per email: its "sent" mark, right after it was accepted.
+    assert (small[1:], large[1:]) == ((10, 10), (100, 100))
+
+
+def test_batch_mails_go_through_one_connection(settings):
+    settings.EMAIL_BACKEND = "tests.training.test_reminders.CountingBackend"
+    CountingBackend.connections = []
+    make_clashes(5)
+    reminders.record_due(now=NOW)
+    ids = list(Reminder.objects.values_list("pk", flat=True))
+
+    outbox.send_batch(reminder_ids=ids, now=NOW)
+
+    assert [(item.opened, item.sent) for item in CountingBackend.connections] == [(1, 10)]
+    assert len(mail.outbox) == 10
+
+
+class FailingFirstBackend(CountingBackend):
+    """The counting backend, failing the first message of the batch (a dropped conversation)."""
+
+    failed = False
+
+    def send_messages(self, messages):
+        if not self.failed:
+            self.failed = True
+            raise ConnectionResetError("Connection reset by peer")
+        return super().send_messages(messages)
+
+
+def test_batch_failed_message_reopens_the_connection_for_the_rest(settings):
+    settings.EMAIL_BACKEND = "tests.training.test_reminders.FailingFirstBackend"
+    CountingBackend.connections = []
+    make_clashes(3)
+    reminders.record_due(now=NOW)
+    ids = list(Reminder.objects.order_by("pk").values_list("pk", flat=True))
+
+    outcomes = outbox.send_batch(reminder_ids=ids, now=NOW)
+
+    assert sorted(outcomes.values()) == [outbox.Outcome.RETRY] + [outbox.Outcome.SENT] * 5
+    [backend] = CountingBackend.connections
+    assert (backend.opened, backend.sent, len(mail.outbox)) == (2, 5, 5)
+    failed = Reminder.objects.get(status="pending")
+    assert (failed.attempts, failed.last_error) == (
+        1,
+        "ConnectionResetError: Connection reset by peer",
+    )
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_batch_sent_marks_commit_quickly_and_the_connection_is_left_as_it_was():
+    make_clashes(2)
+    reminders.record_due(now=NOW)
+    ids = list(Reminder.objects.values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        before = cursor.fetchone()[0]
+
+    with CaptureQueriesContext(connection) as queries:
+        outbox.send_batch(reminder_ids=ids, now=NOW)
+
+    sql = [q["sql"] for q in queries]
+    marks = [i for i, text in enumerate(sql) if text.startswith("UPDATE") and "sent_at" in text]
+    off, on = sql.index("SET synchronous_commit TO off"), sql.index("RESET synchronous_commit")
+    assert len(marks) == 4 and off < min(marks) and max(marks) < on
+    assert sql[on + 1] == "SELECT txid_current()"  # the durable commit of them all
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == before
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}

@@ -4,13 +4,16 @@ Every email goes out as plain text with an HTML alternative (the same words,
 escaped, readable on a phone, no remote images), marked ``Auto-Submitted:
 auto-generated`` (RFC 3834: no auto-replies, no vacation notices), with a
 Reply-To of the district's HR mailbox and a Message-ID of the portal's domain.
+A batch of messages goes over one connection to the mail server (:class:`Mailer`).
 """
 
+import contextlib
 import dataclasses
+import functools
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.urls import reverse
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 
 from districts import mail
@@ -34,7 +37,13 @@ class Message:
 
 def link(name: str, *args) -> str:
     """Return the absolute address of the named page, for an email."""
-    return settings.PORTAL_BASE_URL + reverse(name, args=args)
+    return _link(settings.PORTAL_BASE_URL, get_script_prefix(), get_urlconf(), name, args)
+
+
+@functools.lru_cache(maxsize=4096)
+def _link(base: str, prefix: str, urlconf, name: str, args: tuple) -> str:
+    # Remembered: a batch of messages links the same pages many times, in each language.
+    return base + reverse(name, args=args)
 
 
 def to(person) -> list[str]:
@@ -47,8 +56,47 @@ def hr_mailbox(district) -> str:
     return district.hr_email or settings.DEFAULT_FROM_EMAIL
 
 
-def deliver(message: Message) -> int:
-    """Send the email (nothing when the person has no address); return messages sent."""
+class Mailer:
+    """One connection to the mail server for many messages (``with Mailer() as mailer``).
+
+    The connection (``settings.EMAIL_BACKEND``'s) is opened at the first
+    message. A message that fails closes it; the next one opens a new one, so
+    one broken conversation fails one message, not the rest of the batch.
+    """
+
+    def __init__(self):
+        self.backend = get_connection()
+        self.opened = False
+
+    def __enter__(self) -> "Mailer":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def send(self, email: EmailMultiAlternatives) -> int:
+        if not self.opened:
+            self.backend.open()
+            self.opened = True
+        try:
+            return self.backend.send_messages([email])
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.opened:
+            self.opened = False
+            # The conversation is over either way (a broken connection fails to QUIT).
+            with contextlib.suppress(Exception):
+                self.backend.close()
+
+
+def deliver(message: Message, mailer: Mailer | None = None) -> int:
+    """Send the email (nothing when the person has no address); return messages sent.
+
+    With ``mailer`` it goes over that connection; without, over a connection of its own.
+    """
     if not message.to:
         return 0
     # A title stored before single-line text was enforced must not break the
@@ -67,4 +115,6 @@ def deliver(message: Message) -> int:
         email.attach_alternative(mail.html(subject, message.body), "text/html")
     for name, content, mimetype in message.attachments:
         email.attach(name, content, mimetype)
-    return email.send()
+    if mailer is None:
+        return email.send()
+    return mailer.send(email)

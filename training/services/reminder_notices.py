@@ -7,13 +7,14 @@ the supervisor), and the reminders 7 days and 1 day before a session.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from districts.localtime import format_range
 
@@ -22,7 +23,7 @@ from ..messages.compose import Message, link, to
 from ..models import Enrollment, Reminder, TrainingSession
 from .conflicts import Conflict, conflicts_for_enrollments, conflicts_for_person
 from .reminders import Kind, again_fingerprint
-from .switching import held_elsewhere_for, switch_options, switch_options_for
+from .switching import held_elsewhere_for, held_enrollments, switch_options, switch_options_for
 
 
 def describe(conflict: Conflict, zone: str) -> str:
@@ -33,18 +34,22 @@ def describe(conflict: Conflict, zone: str) -> str:
 def prepare_clashes(rows: list[Reminder], *, now: datetime.datetime) -> dict:
     """Return, per row, the open clashes of its enrolment and (for the person) where to switch.
 
-    One set-based conflict search, one switch-options search and one search of the
-    sessions of the program the person holds elsewhere, for the whole batch.
+    For the whole batch: one search of the enrolments the people hold in the same
+    programs, one set-based conflict search (the batch's enrolments and those), one
+    switch-options search.
     """
+    people = [row.enrollment for row in rows if row.kind in CLASH_DIGEST]
+    holding = held_enrollments(people, now=now)
     open_conflicts = defaultdict(list)
     for item in conflicts_for_enrollments(
-        enrollment_ids=[row.enrollment_id for row in rows], now=now
+        enrollment_ids=[row.enrollment_id for row in rows] + [item.pk for item in holding],
+        now=now,
     ):
         if not item.resolved:
             open_conflicts[item.enrollment_id].append(item)
-    people = [row.enrollment for row in rows if row.kind in CLASH_DIGEST]
-    options = switch_options_for(people, now=now)
-    held = held_elsewhere_for(people, now=now)
+    # Each option is named by its time, in its district's zone.
+    options = switch_options_for(people, now=now, related=("district",))
+    held = held_elsewhere_for(people, now=now, held=holding, open_conflicts=open_conflicts)
     return {
         row.pk: (
             open_conflicts[row.enrollment_id],
@@ -149,9 +154,23 @@ def _clashes_and_options(enrollment: Enrollment, now: datetime.datetime) -> tupl
     return open_conflicts, switch_options(enrollment, now=now), held
 
 
+@functools.lru_cache(maxsize=4096)
+def _range_in(start: datetime.datetime, end: datetime.datetime, zone: str, language: str) -> str:
+    return format_range(start, end, zone)
+
+
+def _range(start: datetime.datetime, end: datetime.datetime, zone: str) -> str:
+    """Return :func:`format_range` in the active language, remembered.
+
+    A batch names the same sessions (where to switch) in many messages, in
+    each of the portal's languages.
+    """
+    return _range_in(start, end, zone, get_language())
+
+
 def _when(sessions) -> list[dict]:
     return [
-        {"session": item, "when": format_range(item.start, item.end, item.district.time_zone)}
+        {"session": item, "when": _range(item.start, item.end, item.district.time_zone)}
         for item in sessions
     ]
 
@@ -160,7 +179,7 @@ def _session_context(enrollment: Enrollment, clashes: list[dict], options, held)
     session = enrollment.session
     return {
         "session": session,
-        "when": format_range(session.start, session.end, session.district.time_zone),
+        "when": _range(session.start, session.end, session.district.time_zone),
         "clashes": clashes,
         "options": _when(options),
         "held": _when(held),
