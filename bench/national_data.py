@@ -144,7 +144,7 @@ FROM (
     SELECT g, (g * 7919) %% %(wrap)s + 1 AS person,
            (g * 31 + (g / %(wrap)s) * CASE WHEN g %% 2 = 0 THEN %(days)s ELSE 17 END)
                %% %(sessions)s + 1 AS session
-    FROM generate_series(0, %(enrollments)s - 1) AS g
+    FROM generate_series(0::bigint, %(enrollments)s - 1) AS g  -- g * 7919 passes 2^31
 ) AS x""",
     ),
 ]
@@ -247,6 +247,20 @@ def build(url: str, sizes: dict, anchor: datetime.datetime, out=print) -> dict:
         cursor.execute(SMALL_SQL, params)
         lap("districts, units, venues, programmes, sessions (INSERT)")
         drop, rebuild = _saved_definitions(cursor)
+        # Kept in the database until they are rebuilt: a build that fails after the drop
+        # leaves them there for the next build (which finds nothing left to drop).
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_ddl (position int PRIMARY KEY, statement text)"
+        )
+        cursor.execute("SELECT statement FROM bench_ddl ORDER BY position")
+        saved = [statement for (statement,) in cursor.fetchall()]
+        if saved:
+            rebuild = saved
+        else:
+            cursor.executemany(
+                "INSERT INTO bench_ddl (position, statement) VALUES (%s, %s)",
+                list(enumerate(rebuild)),
+            )
         for statement in drop:
             cursor.execute(statement)
         lap(f"dropped {len(drop)} indexes and constraints")
@@ -259,6 +273,7 @@ def build(url: str, sizes: dict, anchor: datetime.datetime, out=print) -> dict:
             )
         for statement in rebuild:
             cursor.execute(statement)
+        cursor.execute("DELETE FROM bench_ddl")
         lap(f"rebuilt {len(rebuild)} indexes and constraints")
         for step in dataset.STEPS:
             step(cursor, sizes, anchor)
