@@ -89,6 +89,12 @@ SELECT p.id, p.district_id, NULL, '', NULL,
        NULL, '', now(), now(), 0, false
 FROM generate_series(1, %(sessions)s) AS s
 JOIN training_trainingprogram p ON p.id = (s - 1) %% %(programs)s + 1;
+
+-- One meeting per session, its whole span (what the conflict engine reads).
+INSERT INTO training_meeting (session_id, start, "end", venue_id, is_online, join_link,
+    instructor_id, is_cancelled)
+SELECT id, start, "end", NULL, false, '', NULL, status = 'cancelled'
+FROM training_trainingsession ORDER BY id;
 """
 
 # (table, its columns, the SELECT that generates them): BASE_SQL's formulas.
