@@ -69,7 +69,7 @@ bench: install
 bench-small: install
 	$(PY) bench/run.py --scale small $(BENCH_ARGS)
 
-## The national-scale run (1,000,000 people; builds its own ~5 GB database once).
+## The national-scale run (1,000,000 people; builds its own 3.3 GB database once).
 bench-national: install
 	$(PY) bench/run.py national $(BENCH_ARGS)
 
