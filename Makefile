@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # poppler-utils (pdftoppm, the certificate rendered to PNG).
 NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
-.PHONY: install run test lint format messages openapi bench bench-small clean
+.PHONY: install run test lint format messages openapi bench bench-small bench-national clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ bench: install
 
 bench-small: install
 	$(PY) bench/run.py --scale small $(BENCH_ARGS)
+
+## The national-scale run (1,000,000 people; builds its own 3.3 GB database once).
+bench-national: install
+	$(PY) bench/run.py national $(BENCH_ARGS)
 
 clean:
 	rm -rf var staticfiles test-artifacts .pytest_cache
