@@ -694,9 +694,12 @@ def test_batch_sent_marks_commit_quickly_and_the_connection_is_left_as_it_was():
 
     sql = [q["sql"] for q in queries]
     marks = [i for i, text in enumerate(sql) if text.startswith("UPDATE") and "sent_at" in text]
-    off, on = sql.index("SET synchronous_commit TO off"), sql.index("RESET synchronous_commit")
-    assert len(marks) == 4 and off < min(marks) and max(marks) < on
-    assert sql[on + 1] == "SELECT txid_current()"  # the durable commit of them all
+    assert len(marks) == 4
+    # Each mark in its own transaction, the setting local to it (never left on a
+    # pooled server connection), then one durable commit of them all.
+    assert all(sql[i - 1] == "SET LOCAL synchronous_commit TO off" for i in marks)
+    assert sql.index("SELECT txid_current()") > max(marks)
+    assert not any(text.startswith(("SET synchronous_commit", "RESET")) for text in sql)
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == before

@@ -338,14 +338,14 @@ def send_batch(*, reminder_ids: list[int], now: datetime.datetime) -> dict[int, 
             letters.append(([row for row in rows if row.pk in told], message))
     _record_composed(letters, skipped)
     outcomes.update(dict.fromkeys((row.pk for row in skipped), Outcome.SKIPPED))
-    with Mailer() as mailer, _quick_commits():
+    with Mailer() as mailer, _quick_commits() as quick:
         for rows, message in letters:
             try:
                 deliver(message, mailer)
             except Exception as exc:  # noqa: BLE001 - any failure is recorded on the rows
                 failures.append((rows, _error(exc)))
                 continue
-            _mark_sent(rows, now=now)
+            _mark_sent(rows, now=now, quick=quick)
             outcomes.update(dict.fromkeys((row.pk for row in rows), Outcome.SENT))
     outcomes.update(_record_failures(failures))
     return outcomes
@@ -423,9 +423,12 @@ def _write_messages(rows: list[Reminder]) -> None:
 
 @contextlib.contextmanager
 def _quick_commits():
-    """On PostgreSQL, commit without waiting for the disk inside; wait once at the end.
+    """On PostgreSQL, yield True: marks commit without waiting for the disk; wait once at the end.
 
-    A mark committed this way is visible to every other connection at once (the
+    Each mark is then its own transaction with ``SET LOCAL synchronous_commit TO
+    off`` (local to that transaction, so that a pooled server connection, as
+    pgbouncer's transaction pooling hands out, is never left changed). A mark
+    committed this way is visible to every other connection at once (the
     sweeper sees it ``sent`` even if this worker is killed the next moment) and
     reaches the disk within ``3 x wal_writer_delay``; the durable commit at the
     end waits for it and for every mark before it. Only a crash of the database
@@ -433,30 +436,31 @@ def _quick_commits():
     go out again). ``settings.REMINDER_ASYNC_SENT_MARKS = False`` makes every
     mark wait for the disk instead.
     """
-    if (
-        connection.vendor != "postgresql"
-        or not settings.REMINDER_ASYNC_SENT_MARKS
-        or connection.in_atomic_block
-    ):
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO off")
+    quick = (
+        connection.vendor == "postgresql"
+        and settings.REMINDER_ASYNC_SENT_MARKS
+        and not connection.in_atomic_block
+    )
     try:
-        yield
+        yield quick
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
-            # A transaction with an id writes a commit record, and a synchronous
-            # commit waits until the log up to it, every mark before it, is on disk.
-            cursor.execute("SELECT txid_current()")
+        if quick:
+            with connection.cursor() as cursor:
+                # A transaction with an id writes a commit record, and a synchronous
+                # commit waits until the log up to it, every mark before it, is on disk.
+                cursor.execute("SELECT txid_current()")
 
 
-def _mark_sent(rows: list[Reminder], *, now: datetime.datetime) -> None:
-    """Mark one message's rows ``sent`` (its own commit: the mail server has accepted it)."""
+def _mark_sent(rows: list[Reminder], *, now: datetime.datetime, quick: bool = False) -> None:
+    """Mark one message's rows ``sent`` (its own commit: the mail server has accepted it).
+
+    ``quick`` (see ``_quick_commits``): the commit does not wait for the disk.
+    """
     table = connection.ops.quote_name(Reminder._meta.db_table)
     marks = ", ".join(["%s"] * len(rows))
-    with connection.cursor() as cursor:
+    with transaction.atomic() if quick else contextlib.nullcontext(), connection.cursor() as cursor:
+        if quick:
+            cursor.execute("SET LOCAL synchronous_commit TO off")
         cursor.execute(
             f"UPDATE {table} SET status = %s, sent_at = %s, last_error = '' "
             f"WHERE id IN ({marks}) AND status = %s",
