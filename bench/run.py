@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCHMARKS = ["conflicts", "dashboards", "imports", "pages", "gaps", "api"]
+BENCHMARKS = ["conflicts", "fanout", "dashboards", "imports", "pages", "gaps", "api"]
 
 
 def main(argv: list[str]) -> int:
