@@ -11,9 +11,10 @@ schedule, so the districts' parts add up to the whole scan
   ``(enrollment, kind, fingerprint)`` and ``ignore_conflicts``, so a second
   beat, a district task run twice, a retry or two workers on overlapping work
   add nothing; the outbox claims each row before sending it, so it is sent once.
-- **Retried.** A district's scan that fails on the database or the network is
-  retried with backoff (the task's ``autoretry_for``); with ``acks_late`` a
-  worker killed mid-scan leaves its message to be delivered again.
+- **Retried.** A district's scan that fails on the database or the network
+  (``OperationalError``, ``InterfaceError``, ``OSError``) is retried with
+  backoff (the task's ``autoretry_for``); with ``acks_late`` a worker killed
+  mid-scan leaves its message to be delivered again.
 - **Not run twice at once.** On PostgreSQL the scan holds a transaction-level
   advisory lock on its district (``pg_try_advisory_xact_lock``); a second scan
   of the same district that finds it taken returns at once, since the running

@@ -6,7 +6,7 @@ the beat schedule and messages already queued in a broker still find them.
 """
 
 from celery import shared_task
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 
 from asnportal.tasks import task_now
 
@@ -29,7 +29,8 @@ def scan_conflicts(now: str | None = None) -> int:
 
 @shared_task(
     name=district_scans.SCAN_DISTRICT_TASK,
-    autoretry_for=(DatabaseError, OSError),
+    # Transient failures: the database or the network (a lost connection, a deadlock).
+    autoretry_for=(OperationalError, InterfaceError, OSError),
     retry_backoff=True,
     max_retries=5,
 )
