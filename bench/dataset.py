@@ -41,7 +41,7 @@ UNITS_PER_DISTRICT = 40
 SESSIONS_PER_PROGRAM = 10
 
 STEPS: list[Callable] = []
-VERSION = "2"  # 2: enrolments that clash with each other (a dataset of another version is rebuilt)
+VERSION = "3"  # 2: enrolments that clash with each other; 3: one meeting per session (rebuilt)
 
 
 def register_step(step: Callable) -> Callable:
@@ -148,35 +148,35 @@ FROM bench_district d, generate_series(1, 10) AS v ORDER BY d.n, v;
 INSERT INTO training_trainingprogram (district_id, code, title, description, competency_kind,
     form, method, provider, jp_credited, min_attendance_percent, requires_supervisor_approval,
     open_to_other_districts, is_active, created_at)
-SELECT d.id, 'P' || p, 'Pelatihan ' || p, '', 'teknis', 'klasikal', 'workshop', '', 8, 100, false,
-       false, true, now()
+SELECT d.id, 'P' || p, 'Pelatihan ' || p, '', 'teknis', 'klasikal', 'workshop', '', 8, 100,
+       false, false, true, now()
 FROM generate_series(1, %(programs)s) AS p
 JOIN bench_district d ON d.n = p %% %(districts)s;
 
 -- Sessions at 08.00, 11.00 or 14.00 WIB (01, 04, 07 UTC), three hours, over DAYS days.
 INSERT INTO training_trainingsession (program_id, district_id, venue_id, online_url,
     instructor_id, start, "end", capacity, status, series, cancel_reason, override_reason,
-    cost_amount, cost_basis, created_at, updated_at, sequence, recorded_afterwards)
+    cost_amount, cost_basis, sequence, recorded_afterwards, created_at, updated_at)
 SELECT p.id, p.district_id, NULL, '', NULL,
        %(anchor)s::timestamptz + make_interval(days => 1 + (s * 7) %% %(days)s,
                                               hours => 1 + (s %% 3) * 3),
        %(anchor)s::timestamptz + make_interval(days => 1 + (s * 7) %% %(days)s,
                                               hours => 4 + (s %% 3) * 3),
        40, CASE WHEN s %% 100 = 0 THEN 'cancelled' ELSE 'published' END, NULL, '', '',
-       NULL, '', now(), now(), 0, false
+       NULL, '', 0, false, now(), now()
 FROM generate_series(1, %(sessions)s) AS s
 JOIN training_trainingprogram p ON p.id = (s - 1) %% %(programs)s + 1;
 
--- Each session is one meeting at its own hours (as migration 0017 made of older sessions).
-INSERT INTO training_meeting (session_id, start, "end", venue_id, is_online, join_link,
-    instructor_id, is_cancelled)
-SELECT id, start, "end", NULL, false, '', NULL, status = 'cancelled'
+-- One meeting per session, at its hours (the conflict engine reads the meetings).
+INSERT INTO training_meeting (session_id, start, "end", is_online, venue_id, is_cancelled,
+    instructor_id, join_link)
+SELECT id, start, "end", false, NULL, status = 'cancelled', NULL, ''
 FROM training_trainingsession ORDER BY id;
 
 -- Ten entries per person on scattered days: mostly 7-hour duty shifts starting
 -- 07.00 or 13.00 WIB, some leave (two days), official travel (a day), other (2 h).
 INSERT INTO districts_scheduleentry (civil_servant_id, kind, leave_type, start, "end", note,
-    source, entered_by_id, created_at, updated_at, external_id)
+    source, entered_by_id, external_id, created_at, updated_at)
 SELECT (e %% %(people)s) + 1,
        CASE WHEN e %% 20 < 16 THEN 'duty_shift' WHEN e %% 20 < 18 THEN 'leave'
             WHEN e %% 20 = 18 THEN 'official_travel' ELSE 'other' END,
@@ -185,7 +185,7 @@ SELECT (e %% %(people)s) + 1,
        t.start + CASE WHEN e %% 20 < 16 THEN interval '7 hours'
                       WHEN e %% 20 < 18 THEN interval '2 days'
                       WHEN e %% 20 = 18 THEN interval '1 day' ELSE interval '2 hours' END,
-       '', 'import', NULL, now(), now(), ''
+       '', 'import', NULL, '', now(), now()
 FROM generate_series(0, %(entries)s - 1) AS e,
 LATERAL (SELECT %(anchor)s::timestamptz
                 + make_interval(days => (e * 37 + e / %(people)s * 11) %% %(days)s,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCHMARKS = ["conflicts", "dashboards", "imports", "pages", "gaps", "api"]
+BENCHMARKS = ["conflicts", "fanout", "dashboards", "imports", "pages", "gaps", "api"]
 # Run only when named: the national dataset (1,000,000 people) takes 2-3 min and 3.3 GB to build.
 ON_REQUEST = ["national"]
 

@@ -146,7 +146,11 @@ def worker_database(migrated_sqlite_file, tmp_path):
 
 
 class Worker:
-    """A ``celery worker`` process (solo pool) on ``broker_url``, mailing to the SMTP sink."""
+    """A ``celery worker`` process on ``broker_url``, mailing to the SMTP sink.
+
+    The solo pool by default; with ``concurrency`` the prefork pool of that many
+    child processes, which run tasks at the same time.
+    """
 
     def __init__(
         self,
@@ -155,7 +159,13 @@ class Worker:
         smtp_port: int,
         database_url: str,
         extra_env: dict[str, str] | None = None,
+        concurrency: int | None = None,
     ):
+        self.pool = (
+            ["--pool=solo"]
+            if concurrency is None
+            else ["--pool=prefork", f"--concurrency={concurrency}"]
+        )
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -175,7 +185,7 @@ class Worker:
                 "-A",
                 "asnportal",
                 "worker",
-                "--pool=solo",
+                *self.pool,
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
@@ -217,6 +227,7 @@ def running_worker(
     smtp_port: int,
     database_url: str,
     extra_env: dict[str, str] | None = None,
+    concurrency: int | None = None,
 ) -> Iterator[Worker]:
     """A started ``Worker`` on the emptied broker at ``broker_url``; stopped and restored after."""
     with real_broker(broker_url) as client:
@@ -225,6 +236,7 @@ def running_worker(
             smtp_port=smtp_port,
             database_url=database_url,
             extra_env=extra_env,
+            concurrency=concurrency,
         )
         worker.broker = client
         try:

@@ -431,9 +431,18 @@ def days_around(start: datetime.datetime, end: datetime.datetime):
     return (start - datetime.timedelta(days=1)).date(), (end + datetime.timedelta(days=1)).date()
 
 
-def conflicts_in_window(*, start: datetime.datetime, end: datetime.datetime) -> list[Conflict]:
-    """Return the conflicts of active enrolments in sessions overlapping ``[start, end)``."""
+def conflicts_in_window(
+    *, start: datetime.datetime, end: datetime.datetime, district_id: int | None = None
+) -> list[Conflict]:
+    """Return the conflicts of active enrolments in sessions overlapping ``[start, end)``.
+
+    With ``district_id``, only those of the people of that district (a part of the
+    periodic scan, ``training.services.district_scans``): the other side of a
+    conflict is always the person's own, so the parts add up to the whole.
+    """
     enrollments = _active_enrollments().filter(session__start__lt=end, session__end__gt=start)
+    if district_id is not None:
+        enrollments = enrollments.filter(civil_servant__district_id=district_id)
     return _conflicts(_enrolled(enrollments, *days_around(start, end)))
 
 

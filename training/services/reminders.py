@@ -162,8 +162,8 @@ def conflict_reminder_rows(conflicts: Iterable[Conflict], *, now: datetime.datet
     return rows
 
 
-def before_session_rows(*, now: datetime.datetime) -> list:
-    """Return unsaved 7-day and 1-day reminders for approved participants."""
+def before_session_rows(*, now: datetime.datetime, district_id: int | None = None) -> list:
+    """Return unsaved 7-day and 1-day reminders for approved participants (of one district)."""
     day = datetime.timedelta(days=1)
     windows = [
         (Kind.BEFORE_1_DAY, now, now + day),
@@ -181,6 +181,8 @@ def before_session_rows(*, now: datetime.datetime) -> list:
             .order_by()
             .values_list("pk", "civil_servant_id", "session_id", "session__start", "session__end")
         )
+        if district_id is not None:
+            found = found.filter(civil_servant__district_id=district_id)
         rows += [
             Reminder(
                 enrollment_id=pk,
@@ -194,11 +196,19 @@ def before_session_rows(*, now: datetime.datetime) -> list:
     return rows
 
 
-def record_due(*, now: datetime.datetime, days: int | None = None) -> dict:
-    """Record every reminder due in the next ``days`` (``CONFLICT_SCAN_DAYS``); return numbers."""
+def record_due(
+    *, now: datetime.datetime, days: int | None = None, district_id: int | None = None
+) -> dict:
+    """Record every reminder due in the next ``days`` (``CONFLICT_SCAN_DAYS``); return numbers.
+
+    With ``district_id``, only those of the people of that district (one part of
+    the fanned-out scan, :mod:`.district_scans`).
+    """
     end = now + datetime.timedelta(days=days or settings.CONFLICT_SCAN_DAYS)
-    conflicts = conflicts_in_window(start=now, end=end)
-    rows = conflict_reminder_rows(conflicts, now=now) + before_session_rows(now=now)
+    conflicts = conflicts_in_window(start=now, end=end, district_id=district_id)
+    rows = conflict_reminder_rows(conflicts, now=now) + before_session_rows(
+        now=now, district_id=district_id
+    )
     outbox.record(rows)
     return {
         "conflicts": len(conflicts),

@@ -6,10 +6,12 @@ the beat schedule and messages already queued in a broker still find them.
 """
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from asnportal.tasks import task_now
 
 from . import (
+    district_scans,
     enrollment_notices,
     evaluation,
     gap_summary,
@@ -20,9 +22,21 @@ from . import (
 
 
 @shared_task(name="training.conflict_tasks.scan_conflicts")
-def scan_conflicts(now: str | None = None) -> dict:
-    """Record the reminders due in the scan window and queue their sending (beat)."""
-    return reminders.scan(now=task_now(now))
+def scan_conflicts(now: str | None = None) -> int:
+    """Queue the scan of every district (beat); return how many were queued."""
+    return district_scans.dispatch(now=task_now(now) if now else None)
+
+
+@shared_task(
+    name=district_scans.SCAN_DISTRICT_TASK,
+    # Transient failures: the database or the network (a lost connection, a deadlock).
+    autoretry_for=(OperationalError, InterfaceError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def scan_district(district_id: int, now: str | None = None) -> dict:
+    """Record the reminders due for one district's people and queue their sending."""
+    return district_scans.scan_district(district_id=district_id, now=task_now(now))
 
 
 @shared_task(name=reminders.RECHECK_PERSON_TASK)
