@@ -118,6 +118,8 @@ ROUTES = {
             lambda w: {"title": w.objects["program"].title},
             HR_OF_A,
         ),
+        # The world's program has sessions: deactivated (200), never deleted.
+        ("delete", lambda w: f"/api/v1/programs/{w.objects['program'].pk}/", None, HR_OF_A),
     ],
     "api:session-list": [
         ("get", lambda w: "/api/v1/sessions/", None, EVERYONE),

@@ -61,6 +61,26 @@ def test_hr_creates_and_changes_a_program_audited(hr, client):
     assert len(_api_writes()) == 2
 
 
+def test_hr_retires_programs_as_the_program_page_does(hr, client):
+    unused = f.ProgramFactory(district=hr.district, code="KOSONG")
+    held = f.ProgramFactory(district=hr.district, code="PERNAH")
+    f.SessionFactory(program=held, district=hr.district)
+    outsider = client_with(token_for(f.hr_officer(f.district("plaju")).user))
+
+    assert outsider.delete(f"/api/v1/programs/{held.pk}/").status_code == 404
+    gone = client.delete(f"/api/v1/programs/{unused.pk}/")
+    kept = client.delete(f"/api/v1/programs/{held.pk}/")
+
+    assert gone.status_code == 204 and not TrainingProgram.objects.filter(pk=unused.pk).exists()
+    assert kept.status_code == 200 and kept.json()["is_active"] is False
+    held.refresh_from_db()
+    assert held.is_active is False  # it has a session: deactivated, not deleted
+    assert _api_writes() == [
+        "API, token “SIMDIKLAT”: deleted the program KOSONG",
+        "API, token “SIMDIKLAT”: deactivated the program PERNAH",
+    ]
+
+
 def test_another_districts_hr_and_an_asn_cannot_write_programs(hr):
     program = f.ProgramFactory(district=hr.district)
     outsider = client_with(token_for(f.hr_officer(f.district("plaju")).user))

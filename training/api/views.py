@@ -202,7 +202,7 @@ class ProgramViewSet(ScopedReadViewSet):
     base_queryset = TrainingProgram.objects.select_related("district").order_by("code", "id")
     serializer_class = serializers.ProgramSerializer
     filterset_class = filters.ProgramFilter
-    hr_actions = ("create", "partial_update")
+    hr_actions = ("create", "partial_update", "destroy")
 
     @extend_schema(
         request=serializers.ProgramWriteSerializer,
@@ -256,6 +256,27 @@ class ProgramViewSet(ScopedReadViewSet):
             district_id=program.district_id,
             detail=_("changed the program %(code)s") % {"code": program.code},
         )
+        return Response(serializers.ProgramSerializer(program).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: serializers.ProgramSerializer, 204: None, **ERRORS},
+        description=gettext_lazy(
+            "HR retires a program of their district, as the delete button of the program "
+            "page does: a program without sessions or completion records is deleted (204); "
+            "one with them is deactivated instead (200, the program)."
+        ),
+    )
+    def destroy(self, request, pk=None):
+        program = self.get_object()
+        code, district_id = program.code, program.district_id
+        deleted = programs.retire_program(program=program)
+        detail = (
+            _("deleted the program %(code)s") if deleted else _("deactivated the program %(code)s")
+        )
+        record_write(request, district_id=district_id, detail=detail % {"code": code})
+        if deleted:
+            return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(serializers.ProgramSerializer(program).data)
 
 
