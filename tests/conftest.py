@@ -186,6 +186,16 @@ def phone_page(browser, live_server):
     assert violations == [], "Content-Security-Policy violations in the browser console"
 
 
+def open_phone_menu(page) -> None:
+    """Open the collapsed navigation on a phone and wait until it has finished opening.
+
+    Bootstrap animates the collapse ("collapsing", about 0.35 s); a click while its
+    links still move can land on another one, which a loaded machine makes likely.
+    """
+    page.click(".navbar-toggler")
+    page.locator("#portal-nav.collapse.show").wait_for()
+
+
 def screenshot(page, name: str) -> None:
     """Save a screenshot under ``test-artifacts/`` for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tests.conftest import screenshot
+from tests.conftest import open_phone_menu, screenshot
 from tests.factories import (
     PASSWORD,
     CivilServantFactory,
@@ -51,7 +51,7 @@ def test_reminder_notification_then_one_click_switch(request, size):
 
     _login(page, person.nip)
     if size == "phone":
-        page.click(".navbar-toggler")
+        open_phone_menu(page)
     assert page.locator("#unread-count").inner_text().startswith("2")
     page.click("#nav-schedule")
     page.click("#portal-nav >> text=Bentrok jadwal")
@@ -59,7 +59,7 @@ def test_reminder_notification_then_one_click_switch(request, size):
     assert "Shift dinas: Shift loket pagi" in page.content()
     screenshot(page, f"conflicts-list-{size}")
     if size == "phone":
-        page.click(".navbar-toggler")
+        open_phone_menu(page)
     page.click("#nav-notifications")
     screenshot(page, f"conflicts-notifications-{size}")
     page.click("text=Bentrok jadwal: Pelayanan Prima Loket")  # opens the switch page

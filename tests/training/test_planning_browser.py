@@ -3,7 +3,7 @@ a supervisor approves a development plan."""
 
 import pytest
 
-from tests.conftest import login, screenshot
+from tests.conftest import login, open_phone_menu, screenshot
 from tests.factories import (
     CivilServantFactory,
     CompletionRecordFactory,
@@ -91,7 +91,7 @@ def test_invited_asn_accepts_on_a_phone(phone_page):
     world = _world()
     Invitation.objects.create(session=world["session"], civil_servant=world["adi"])
     login(page, world["adi"].nip)
-    page.click(".navbar-toggler")
+    open_phone_menu(page)
     page.click("#portal-nav >> text=Kompetensi saya")
     page.wait_for_load_state("networkidle")
     assert "Layanan Prima" in page.locator(".competency-gap").inner_text()

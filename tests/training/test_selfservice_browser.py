@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import screenshot
+from tests.conftest import open_phone_menu, screenshot
 from tests.factories import PASSWORD, CivilServantFactory, ScheduleEntryFactory, SessionFactory
 from tests.training.selfservice_helpers import days_ahead
 from training.models import Enrollment
@@ -35,7 +35,7 @@ def test_phone_find_session_see_clash_enrol_and_cancel(phone_page):
     )
 
     _login(page, person.nip)
-    page.click(".navbar-toggler")
+    open_phone_menu(page)
     page.click("text=Katalog")
     page.fill("input[name=q]", "pelayanan")
     page.click("#catalogue-filters [type=submit]")
@@ -54,7 +54,7 @@ def test_phone_find_session_see_clash_enrol_and_cancel(phone_page):
     assert "Anda terdaftar" in page.locator(".alert-success").inner_text()
     assert Enrollment.objects.get(session=session, civil_servant=person).status == "approved"
 
-    page.click(".navbar-toggler")
+    open_phone_menu(page)
     page.click("#portal-nav >> text=Pelatihan saya")
     upcoming = page.locator("#upcoming")
     assert "Pelayanan Prima Loket" in upcoming.inner_text()
