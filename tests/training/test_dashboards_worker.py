@@ -1,7 +1,9 @@
 """The dashboard summaries refreshed by a real ``celery worker`` through Redis (PostgreSQL).
 
 The worker is another process: it must see the test's rows (PostgreSQL) and
-write the summaries to a cache the test process reads (Redis, database 6).
+write the summaries to a cache the test process reads: Redis, by default the
+run's own test database (``CELERY_TEST_BROKER_URL``), which the worker harness
+empties before and after, so that no summary of an earlier run passes for this one's.
 """
 
 import datetime
@@ -17,7 +19,7 @@ from training.services.dashboards.access import viewer_for
 from training.services.dashboards.tasks import refresh_dashboard_summaries
 
 BROKER = TEST_BROKER_URL
-CACHE = os.environ.get("DASHBOARDS_TEST_CACHE_URL", "redis://127.0.0.1:6379/6")
+CACHE = os.environ.get("DASHBOARDS_TEST_CACHE_URL", TEST_BROKER_URL)
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -37,6 +39,9 @@ def dashboard_worker(smtp_sink, worker_database, settings):
         database_url=worker_database,
         extra_env={"REDIS_URL": CACHE},
     ) as worker:
+        from django.core.cache import cache
+
+        cache.clear()  # also when DASHBOARDS_TEST_CACHE_URL names another database
         yield worker
 
 
