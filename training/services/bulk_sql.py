@@ -49,3 +49,17 @@ def gone(model, name: str, value) -> ValidationError:
             "value": value,
         },
     )
+
+
+def model_errors(obj, *, exclude: list[str]) -> dict:
+    """Return the errors of ``obj``'s own checks (``clean_fields`` but ``exclude``, ``clean``).
+
+    The excluded fields are those a batched write checks for its whole chunk at once.
+    """
+    errors = {}
+    for check in (lambda: obj.clean_fields(exclude=exclude), obj.clean):
+        try:
+            check()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    return errors

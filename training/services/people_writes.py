@@ -111,15 +111,7 @@ def _check(person: CivilServant, row: dict, units: dict) -> None:
     person.work_unit = unit
     # The reporting line is checked for the whole call at once, once written.
     supervisor_id, person.supervisor_id = person.supervisor_id, None
-    errors = {}
-    try:
-        person.clean_fields(exclude=CHECKED_IN_BULK)
-    except ValidationError as exc:
-        errors = exc.update_error_dict(errors)
-    try:
-        person.clean()
-    except ValidationError as exc:
-        errors = exc.update_error_dict(errors)
+    errors = bulk_sql.model_errors(person, exclude=CHECKED_IN_BULK)
     person.supervisor_id = supervisor_id
     if errors:
         raise imports.row_error(row, ValidationError(errors))

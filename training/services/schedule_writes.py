@@ -102,14 +102,6 @@ def _write_chunk(rows: list[dict], *, actor, now: datetime.datetime, replaces: d
 
 def _check(entry: ScheduleEntry, row: dict) -> None:
     """Run the model's own checks of ``entry``, but those of ``CHECKED_IN_BULK``."""
-    errors = {}
-    try:
-        entry.clean_fields(exclude=CHECKED_IN_BULK)
-    except ValidationError as exc:
-        errors = exc.update_error_dict(errors)
-    try:
-        entry.clean()
-    except ValidationError as exc:
-        errors = exc.update_error_dict(errors)
+    errors = bulk_sql.model_errors(entry, exclude=CHECKED_IN_BULK)
     if errors:
         raise imports.row_error(row, ValidationError(errors))
